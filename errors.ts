@@ -1,0 +1,492 @@
+/**
+ * Every way a WhiteBIT call can fail, as one error family. Each error says
+ * whether WhiteBIT may have acted on the request (`outcome`): after
+ * `"not_executed"` nothing happened and the call may be sent again; after
+ * `"unknown"` funds may have moved, so reconcile before trying again.
+ *
+ * @example Tell a safe-to-repeat failure from one that needs reconciling
+ * ```ts
+ * import { InvestmentRejectedError, WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * try {
+ *   await client.invest({ planId: sandbox.plans[0].id, amount: "1" }); // below the minimum
+ * } catch (error) {
+ *   if (!(error instanceof WhiteBitError)) throw error;
+ *   strictEqual(error instanceof InvestmentRejectedError, true);
+ *   strictEqual(error.outcome, "not_executed");
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { isRecord } from "./validate.ts";
+
+/**
+ * Whether WhiteBIT may have carried out the request: `"not_executed"` only
+ * where it provably did not (a 4xx answer, or the request never left);
+ * `"unknown"` after a 5xx, a dropped connection, a timeout or an abort once
+ * the request was sent.
+ */
+export type Outcome = "not_executed" | "unknown";
+
+/** Why WhiteBIT refused an investment (its 422 `code`, never its text). */
+export type InvestmentRejectionReason =
+  | "investment_exists"
+  | "amount_below_minimum"
+  | "amount_above_maximum"
+  | "insufficient_balance"
+  | "plan_cannot_cover_interest"
+  | "unknown";
+
+/** What every {@linkcode WhiteBitError} is built from. */
+export interface WhiteBitErrorOptions {
+  /** The HTTP status, if WhiteBIT answered. */
+  status?: number;
+  /** WhiteBIT's `code` field, if the body had one. */
+  code?: number;
+  /** WhiteBIT's per-field messages. */
+  fieldErrors?: Record<string, string[]>;
+  /** Whether WhiteBIT may have acted. */
+  outcome: Outcome;
+  /** The API path called, such as `/api/v4/main-account/smart/investment`. */
+  requestPath: string;
+  /** The nonce the request was signed with, if it was signed. */
+  nonce?: number;
+  /** The response text, trimmed and shortened. */
+  responseText?: string;
+  /** A request id from the answer's headers (`x-request-id` or `cf-ray`). */
+  requestId?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+const MAX_RESPONSE_TEXT = 2000;
+
+/**
+ * The base of every error this package raises about a WhiteBIT call.
+ *
+ * @example
+ * ```ts
+ * import { ServerError, WhiteBitError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new ServerError("WhiteBIT answered 503", {
+ *   status: 503,
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error instanceof WhiteBitError, true);
+ * strictEqual(error.outcome, "unknown");
+ * ```
+ */
+export class WhiteBitError extends Error {
+  override name = "WhiteBitError";
+  /** The HTTP status, or `undefined` when WhiteBIT gave no answer. */
+  readonly status: number | undefined;
+  /** WhiteBIT's `code` field, if any. Branch on this, never on message text. */
+  readonly code: number | undefined;
+  /** WhiteBIT's per-field messages, such as `{ amount: ["Available 9 < 10"] }`. */
+  readonly fieldErrors: Record<string, string[]>;
+  /** Whether WhiteBIT may have acted on the request. */
+  readonly outcome: Outcome;
+  /** The API path called. */
+  readonly requestPath: string;
+  /** The nonce the request was signed with, if it was signed. */
+  readonly nonce: number | undefined;
+  /** The response text, trimmed and cut to 2000 characters ("" if none). */
+  readonly responseText: string;
+  /** A request id from the answer's headers, for WhiteBIT support. */
+  readonly requestId: string | undefined;
+
+  /**
+   * @param message What went wrong.
+   * @param options The details.
+   */
+  constructor(message: string, options: WhiteBitErrorOptions) {
+    super(
+      message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.status = options.status;
+    this.code = options.code;
+    this.fieldErrors = options.fieldErrors ?? {};
+    this.outcome = options.outcome;
+    this.requestPath = options.requestPath;
+    this.nonce = options.nonce;
+    this.responseText = (options.responseText ?? "").trim().slice(
+      0,
+      MAX_RESPONSE_TEXT,
+    );
+    this.requestId = options.requestId;
+  }
+}
+
+/**
+ * 400: WhiteBIT rejected the request's fields (`fieldErrors` says which), or
+ * its payload (code 9 "Invalid payload."). Nothing was executed.
+ *
+ * @example
+ * ```ts
+ * import { ValidationError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new ValidationError("Validation failed", {
+ *   status: 400,
+ *   code: 0,
+ *   fieldErrors: { amount: ["Invalid decimal amount"] },
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.fieldErrors.amount[0], "Invalid decimal amount");
+ * ```
+ */
+export class ValidationError extends WhiteBitError {
+  override name = "ValidationError";
+}
+
+/**
+ * 401: the API key or signature was refused. Check the credentials and the
+ * base URL (keys belong to whitebit.com or whitebit.eu). Never retried.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError, WhiteBitError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new AuthenticationError("Unauthorized request.", {
+ *   status: 401,
+ *   code: 10,
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error instanceof WhiteBitError, true);
+ * ```
+ */
+export class AuthenticationError extends WhiteBitError {
+  override name = "AuthenticationError";
+}
+
+/**
+ * 403: the key is disabled, or the account has no access to the lending API
+ * (WhiteBIT opens it to B2B partners only).
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new PermissionError("No access", {
+ *   status: 403,
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/plans",
+ * });
+ * strictEqual(error.status, 403);
+ * ```
+ */
+export class PermissionError extends WhiteBitError {
+  override name = "PermissionError";
+}
+
+const REJECTION_REASONS: Record<number, InvestmentRejectionReason> = {
+  1: "investment_exists",
+  2: "amount_below_minimum",
+  3: "amount_above_maximum",
+  4: "insufficient_balance",
+  5: "plan_cannot_cover_interest",
+};
+
+/**
+ * 422: WhiteBIT refused the investment after validating it; `reason` comes
+ * from WhiteBIT's `code`. Nothing was executed.
+ *
+ * @example
+ * ```ts
+ * import { InvestmentRejectedError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new InvestmentRejectedError("Inner validation failed", {
+ *   status: 422,
+ *   code: 4,
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.reason, "insufficient_balance");
+ * ```
+ */
+export class InvestmentRejectedError extends WhiteBitError {
+  override name = "InvestmentRejectedError";
+  /** Why, from WhiteBIT's `code`; `"unknown"` for a code not documented. */
+  readonly reason: InvestmentRejectionReason;
+
+  /**
+   * @param message What went wrong.
+   * @param options The details; `code` sets `reason`.
+   */
+  constructor(message: string, options: WhiteBitErrorOptions) {
+    super(message, options);
+    this.reason = REJECTION_REASONS[options.code ?? -1] ?? "unknown";
+  }
+}
+
+/**
+ * The nonce was refused: a 429 with WhiteBIT's JSON "Too many requests."
+ * body (a nonce not above the key's last one), or the nonce-window message
+ * (clock off by more than 5 s: call `client.syncTime()`). Nothing was
+ * executed; the client retries 429s with a fresh nonce.
+ *
+ * @example
+ * ```ts
+ * import { NonceError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new NonceError("Too many requests.", {
+ *   status: 429,
+ *   code: 0,
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   nonce: 1700000000000,
+ * });
+ * strictEqual(error.nonce, 1700000000000);
+ * ```
+ */
+export class NonceError extends WhiteBitError {
+  override name = "NonceError";
+}
+
+/**
+ * 429 with a non-JSON body: the gateway's rate limit. Nothing was executed;
+ * the client retries with backoff.
+ *
+ * @example
+ * ```ts
+ * import { RateLimitError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new RateLimitError("Rate limited", {
+ *   status: 429,
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.outcome, "not_executed");
+ * ```
+ */
+export class RateLimitError extends WhiteBitError {
+  override name = "RateLimitError";
+}
+
+/**
+ * 5xx: WhiteBIT or its gateway failed. The request may or may not have been
+ * carried out (`outcome: "unknown"`): reconcile before investing again.
+ *
+ * @example
+ * ```ts
+ * import { ServerError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new ServerError("Internal server error.", {
+ *   status: 500,
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.outcome, "unknown");
+ * ```
+ */
+export class ServerError extends WhiteBitError {
+  override name = "ServerError";
+}
+
+/**
+ * The request failed without an HTTP answer (connection refused, reset or
+ * dropped). It may have reached WhiteBIT: `outcome` is `"unknown"`.
+ *
+ * @example
+ * ```ts
+ * import { NetworkError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new NetworkError("Connection reset", {
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.status, undefined);
+ * ```
+ */
+export class NetworkError extends WhiteBitError {
+  override name = "NetworkError";
+}
+
+/**
+ * No complete answer within `timeoutMs` of sending. The request may have
+ * reached WhiteBIT: `outcome` is `"unknown"`.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new TimeoutError("No answer within 10000 ms", {
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.name, "TimeoutError");
+ * ```
+ */
+export class TimeoutError extends WhiteBitError {
+  override name = "TimeoutError";
+}
+
+/**
+ * The caller's signal aborted the call after the request was sent, so it may
+ * have reached WhiteBIT (`outcome: "unknown"`; `cause` is the signal's
+ * reason). An abort before sending rejects with the signal's reason itself.
+ *
+ * @example
+ * ```ts
+ * import { AbortedError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = new AbortedError("Aborted after sending", {
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ * });
+ * strictEqual(error.outcome, "unknown");
+ * ```
+ */
+export class AbortedError extends WhiteBitError {
+  override name = "AbortedError";
+}
+
+/** What {@linkcode errorFromResponse} reads. */
+export interface ResponseDetails {
+  /** The API path called. */
+  requestPath: string;
+  /** The nonce the request was signed with. */
+  nonce?: number;
+  /** The HTTP status. */
+  status: number;
+  /** The whole response text. */
+  text: string;
+  /** A request id from the response headers. */
+  requestId?: string;
+}
+
+interface ParsedBody {
+  json: boolean;
+  code?: number;
+  message: string;
+  fieldErrors: Record<string, string[]>;
+}
+
+const INVEST_PATH = "/api/v4/main-account/smart/investment";
+const NONCE_TEXT = /\bnonce\b/i;
+
+/**
+ * Turns a WhiteBIT answer that is not a success into the matching error:
+ * by HTTP status first, then `code`. Reads every body shape WhiteBIT was seen
+ * to send: nested message arrays, `errors` as `{}`/`[]`/absent, `msg`,
+ * `error`, extra `success`/`result`, non-JSON text and empty bodies.
+ *
+ * @example
+ * ```ts
+ * import { errorFromResponse, InvestmentRejectedError } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const error = errorFromResponse({
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   status: 422,
+ *   text: '{"code":4,"message":"Inner validation failed","errors":{"amount":["Available 9 < 10"]}}',
+ * });
+ * strictEqual(error instanceof InvestmentRejectedError, true);
+ * strictEqual((error as InvestmentRejectedError).reason, "insufficient_balance");
+ * ```
+ *
+ * @param details The request path, nonce, status and body text.
+ * @returns The error to throw.
+ */
+export function errorFromResponse(details: ResponseDetails): WhiteBitError {
+  const { status, text } = details;
+  const body = parseBody(text);
+  const outcome: Outcome = status >= 400 && status < 500 ? "not_executed" : "unknown";
+  const options: WhiteBitErrorOptions = {
+    status,
+    code: body.code,
+    fieldErrors: body.fieldErrors,
+    outcome,
+    requestPath: details.requestPath,
+    nonce: details.nonce,
+    responseText: text,
+    requestId: details.requestId,
+  };
+  const detail = describe(body);
+  const message = `WhiteBIT answered ${status} to ${details.requestPath}${detail}. ${
+    outcome === "unknown"
+      ? "The request may have been carried out: reconcile before sending it again."
+      : "Nothing was carried out."
+  }`;
+  if (status === 429) {
+    return body.json ? new NonceError(message, options) : new RateLimitError(message, options);
+  }
+  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) {
+    return new NonceError(message, options);
+  }
+  switch (status) {
+    case 400:
+      return new ValidationError(message, options);
+    case 401:
+      return new AuthenticationError(message, options);
+    case 403:
+      return new PermissionError(message, options);
+    case 422:
+      if (details.requestPath === INVEST_PATH) {
+        return new InvestmentRejectedError(message, options);
+      }
+  }
+  return status >= 500 ? new ServerError(message, options) : new WhiteBitError(message, options);
+}
+
+function describe(body: ParsedBody): string {
+  const parts: string[] = [];
+  if (body.code !== undefined) parts.push(`code ${body.code}`);
+  if (body.message) parts.push(body.message);
+  for (const [field, messages] of Object.entries(body.fieldErrors)) {
+    parts.push(`${field}: ${messages.join(" ")}`);
+  }
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
+function parseBody(text: string): ParsedBody {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { json: false, message: "", fieldErrors: {} };
+  }
+  if (!isRecord(value)) {
+    return { json: true, message: flatten(value).join(" "), fieldErrors: {} };
+  }
+  const code = typeof value.code === "number" && Number.isInteger(value.code)
+    ? value.code
+    : undefined;
+  const message = flatten(value.message ?? value.msg ?? value.error).join(" ");
+  const fieldErrors: Record<string, string[]> = {};
+  if (isRecord(value.errors)) {
+    for (const [field, messages] of Object.entries(value.errors)) {
+      fieldErrors[field] = flatten(messages);
+    }
+  }
+  return { json: true, code, message, fieldErrors };
+}
+
+function flatten(value: unknown): string[] {
+  if (typeof value === "string") return value ? [value] : [];
+  if (typeof value === "number" || typeof value === "boolean") {
+    return [String(value)];
+  }
+  if (Array.isArray(value)) return value.flatMap(flatten);
+  return [];
+}

@@ -1,0 +1,60 @@
+/**
+ * A client for WhiteBIT's crypto-lending API that is correct with money:
+ * requests signed with Web Crypto (HMAC-SHA512) at the moment they are sent,
+ * amounts kept as decimal strings, a state-changing request sent at most
+ * once, and every failure saying whether funds may have moved.
+ *
+ * Runs on Deno, Deno Deploy, Cloudflare Workers, Node 20+ and Bun; its only
+ * dependencies are `fetch` and `crypto.subtle`. A faithful local WhiteBIT to
+ * test against is in `@lending/whitebit/testing`.
+ *
+ * @example Invest, and tell what a failure means for the money
+ * ```ts
+ * import { WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ *
+ * const sandbox = new WhiteBitSandbox(); // leave out, with `fetch`, for the real WhiteBIT
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * try {
+ *   const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ *   console.log("invested:", id);
+ * } catch (error) {
+ *   if (!(error instanceof WhiteBitError)) throw error;
+ *   // "not_executed": nothing happened. "unknown": reconcile before trying again.
+ *   console.log(error.name, error.outcome);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type CallOptions,
+  type FetchLike,
+  type InvestParams,
+  type InvestResult,
+  WhiteBitClient,
+  type WhiteBitClientOptions,
+} from "./client.ts";
+export {
+  AbortedError,
+  AuthenticationError,
+  errorFromResponse,
+  InvestmentRejectedError,
+  type InvestmentRejectionReason,
+  NetworkError,
+  NonceError,
+  type Outcome,
+  PermissionError,
+  RateLimitError,
+  type ResponseDetails,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  WhiteBitError,
+  type WhiteBitErrorOptions,
+} from "./errors.ts";
+export { RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
+export { assertSigningKey, importApiSecret, signBody, type SignedBody } from "./sign.ts";
+export { assertDecimalAmount, assertIdentifier, isDecimalAmount } from "./validate.ts";
+export { redactHeaders } from "./redact.ts";

@@ -1,0 +1,175 @@
+/**
+ * A client-side limit on requests per time window, sized by default to
+ * WhiteBIT's 1000 requests per 10 s on `/api/v4/main-account/*`.
+ *
+ * A slot is taken when a request is sent and counts until `windowMs` after
+ * its answer arrived. WhiteBIT counts a request somewhere between those two
+ * moments, so no window of WhiteBIT's can ever see more than `limit`
+ * requests, whatever the latency. Share one limiter between all clients that
+ * use the same IP.
+ *
+ * @example Two clients on one IP share one budget
+ * ```ts
+ * import { RateLimiter, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const rateLimiter = new RateLimiter(); // 1000 per 10 s
+ * const a = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, rateLimiter });
+ * const b = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, rateLimiter });
+ * ```
+ *
+ * @module
+ */
+
+/** Options of {@linkcode RateLimiter}. */
+export interface RateLimiterOptions {
+  /** Requests allowed per window. Default 1000. */
+  limit?: number;
+  /** The window in milliseconds. Default 10 000. */
+  windowMs?: number;
+}
+
+interface Waiter {
+  resolve: (release: () => void) => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * Limits requests to `limit` per `windowMs`; excess callers wait in order.
+ *
+ * @example
+ * ```ts
+ * import { RateLimiter } from "@lending/whitebit";
+ *
+ * const limiter = new RateLimiter({ limit: 2, windowMs: 50 });
+ * const release = await limiter.acquire();
+ * try {
+ *   // send one request here
+ * } finally {
+ *   release();
+ * }
+ * ```
+ */
+export class RateLimiter {
+  readonly #limit: number;
+  readonly #windowMs: number;
+  #inFlight = 0;
+  /** When each finished request stops counting, oldest first. */
+  readonly #expiries: number[] = [];
+  #expiryHead = 0;
+  readonly #waiters: Waiter[] = [];
+  #waiterHead = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param options The limit and window; WhiteBIT's by default.
+   * @throws {RangeError} If `limit` is below 1 or `windowMs` is negative.
+   */
+  constructor(options: RateLimiterOptions = {}) {
+    const { limit = 1000, windowMs = 10_000 } = options;
+    if (!(limit >= 1)) {
+      throw new RangeError(
+        `Cannot create rate limiter: "limit" must be at least 1: current value is ${limit}`,
+      );
+    }
+    if (!(windowMs >= 0) || !Number.isFinite(windowMs)) {
+      throw new RangeError(
+        `Cannot create rate limiter: "windowMs" must be a finite number >= 0: current value is ${windowMs}`,
+      );
+    }
+    this.#limit = limit;
+    this.#windowMs = windowMs;
+  }
+
+  /**
+   * Waits for a slot. Call the returned function once the request's answer
+   * (or failure) has arrived.
+   *
+   * @example
+   * ```ts
+   * import { RateLimiter } from "@lending/whitebit";
+   *
+   * const release = await new RateLimiter().acquire();
+   * release();
+   * ```
+   *
+   * @param signal Aborts the wait; the promise then rejects with its reason.
+   * @returns A function that frees the slot `windowMs` from now.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#waiterHead === this.#waiters.length && this.#free()) {
+      return Promise.resolve(this.#take());
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const index = this.#waiters.indexOf(waiter, this.#waiterHead);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(signal!.reason);
+          this.#drain();
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+      this.#drain();
+    });
+  }
+
+  #free(): boolean {
+    const now = performance.now();
+    while (
+      this.#expiryHead < this.#expiries.length &&
+      this.#expiries[this.#expiryHead] <= now
+    ) {
+      this.#expiryHead++;
+    }
+    if (
+      this.#expiryHead > 1024 && this.#expiryHead * 2 > this.#expiries.length
+    ) {
+      this.#expiries.splice(0, this.#expiryHead);
+      this.#expiryHead = 0;
+    }
+    return this.#inFlight + this.#expiries.length - this.#expiryHead <
+      this.#limit;
+  }
+
+  #take(): () => void {
+    this.#inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#inFlight--;
+      this.#expiries.push(performance.now() + this.#windowMs);
+      this.#drain();
+    };
+  }
+
+  #drain(): void {
+    while (this.#waiterHead < this.#waiters.length && this.#free()) {
+      const waiter = this.#waiters[this.#waiterHead++];
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      waiter.resolve(this.#take());
+    }
+    if (this.#waiterHead === this.#waiters.length) {
+      this.#waiters.length = 0;
+      this.#waiterHead = 0;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#waiters.length > 0 && this.#expiryHead < this.#expiries.length) {
+      const delay = Math.max(
+        0,
+        this.#expiries[this.#expiryHead] - performance.now(),
+      );
+      this.#timer = setTimeout(() => this.#drain(), delay);
+    }
+  }
+}

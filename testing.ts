@@ -1,0 +1,850 @@
+/**
+ * A local WhiteBIT for the lending API, faithful enough that a client which
+ * passes against it works against WhiteBIT: it verifies signatures, payloads
+ * and nonces in WhiteBIT's order, answers every documented error with
+ * WhiteBIT's status and body, keeps balances and a ledger with exact decimal
+ * arithmetic, rate-limits like WhiteBIT, and injects faults on demand.
+ *
+ * Use it in process (`sandbox.fetch`) or over real HTTP on 127.0.0.1
+ * (`sandbox.listen()`).
+ *
+ * @example
+ * ```ts
+ * import { WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * await using server = sandbox.listen();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, baseUrl: server.url });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * strictEqual(sandbox.investments.length, 1);
+ * ```
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { addDecimal, compareDecimal, multiplyDecimal, subtractDecimal } from "./decimal.ts";
+import { type LoopbackServer, serveLoopback } from "./loopback_server.ts";
+import { isRecord } from "./validate.ts";
+
+export { addDecimal, compareDecimal, multiplyDecimal, subtractDecimal };
+export type { LoopbackServer };
+
+/** An account of the sandbox. */
+export interface SandboxAccount {
+  /** Its API key. */
+  apiKey: string;
+  /** Its API secret. */
+  apiSecret: string;
+  /** Main balances by ticker, as decimal strings. Default `{}`. */
+  balances?: Record<string, string>;
+  /** Whether the account may use the lending API (WhiteBIT's B2B gate). Default `true`. */
+  lendingAccess?: boolean;
+  /** Whether the key is enabled in the API settings. Default `true`. */
+  keyEnabled?: boolean;
+  /** Whether it may hold several active investments in one plan. Default `false`. */
+  multipleInvestments?: boolean;
+}
+
+/** A fixed lending plan of the sandbox. */
+export interface SandboxPlan {
+  /** The plan id. */
+  id: string;
+  /** The invested currency. */
+  ticker: string;
+  /** 1 active, 2 no coins left, 3 inactive, 4 paused. Default 1. */
+  status?: 1 | 2 | 3 | 4;
+  /** Interest percent for the whole term, as a decimal string. Default `"1"`. */
+  percent?: string;
+  /** The term in minutes. Default 43 200 (30 days). */
+  duration?: number;
+  /** The currency interest is paid in. Default: `ticker`. */
+  interestTicker?: string;
+  /** Interest currency per invested currency unit. Default `"1"`. */
+  interestRatio?: string;
+  /** The smallest investment. */
+  minInvestment: string;
+  /** The largest investment. */
+  maxInvestment: string;
+  /** What is left in the plan. Default: `maxInvestment`. */
+  maxPossibleInvestment?: string;
+  /** The interest the plan can still pay. Default: unlimited. */
+  interestCapacity?: string;
+  /** A special offer, not available through the API. Default `false`. */
+  specialOffer?: boolean;
+  /** Switched off by WhiteBIT. Default `false`. */
+  disabled?: boolean;
+}
+
+/** A plan as the sandbox holds it now. */
+export interface SandboxPlanState {
+  /** The plan id. */
+  id: string;
+  /** The invested currency. */
+  ticker: string;
+  /** 1 active, 2 no coins left, 3 inactive, 4 paused. */
+  status: 1 | 2 | 3 | 4;
+  /** Interest percent for the whole term. */
+  percent: string;
+  /** The term in minutes. */
+  duration: number;
+  /** The currency interest is paid in. */
+  interestTicker: string;
+  /** Interest currency per invested currency unit. */
+  interestRatio: string;
+  /** The smallest investment. */
+  minInvestment: string;
+  /** The largest investment. */
+  maxInvestment: string;
+  /** What is left in the plan. */
+  maxPossibleInvestment: string;
+  /** The interest the plan can still pay, or `null` for unlimited. */
+  interestCapacity: string | null;
+  /** A special offer, not available through the API. */
+  specialOffer: boolean;
+  /** Switched off by WhiteBIT. */
+  disabled: boolean;
+}
+
+/** One investment in the sandbox's ledger. */
+export interface SandboxInvestment {
+  /** The investment id (a UUID). */
+  id: string;
+  /** The investing account's API key. */
+  apiKey: string;
+  /** The plan id. */
+  planId: string;
+  /** The invested currency. */
+  ticker: string;
+  /** The amount, as sent. */
+  amount: string;
+  /** 1 active, 2 closed. */
+  status: 1 | 2;
+  /** Creation time, Unix seconds. */
+  created: number;
+  /** The nonce of the request that created it. */
+  nonce: number;
+}
+
+/** One request that reached the sandbox. */
+export interface SandboxRequestRecord {
+  /** The HTTP method. */
+  method: string;
+  /** The URL path. */
+  path: string;
+  /** The nonce in the body, if there was one. */
+  nonce: number | undefined;
+  /** The status answered, or `"dropped"` when the connection was closed instead. */
+  status: number | "dropped";
+}
+
+/**
+ * A fault for the next matching requests:
+ * - `latency`: wait `ms`, then answer normally;
+ * - `respond`: answer `status` with `body` instead, after carrying the request
+ *   out if `afterProcessing` (as a gateway failing behind WhiteBIT would);
+ * - `drop`: close the connection without an answer, after carrying the
+ *   request out if `afterProcessing`.
+ */
+export type SandboxFault =
+  | { kind: "latency"; ms: number }
+  | {
+    kind: "respond";
+    status: number;
+    body?: string;
+    contentType?: string;
+    afterProcessing?: boolean;
+  }
+  | { kind: "drop"; afterProcessing?: boolean };
+
+/** Which requests a fault applies to. */
+export interface FaultOptions {
+  /** How many requests it applies to. Default 1. */
+  times?: number;
+  /** Only requests to this path. Default: every private request. */
+  path?: string;
+}
+
+/** Options of {@linkcode WhiteBitSandbox}. */
+export interface WhiteBitSandboxOptions {
+  /** The accounts. Default: one demo account with 10 000 USDT and 1 BTC. */
+  accounts?: SandboxAccount[];
+  /** The fixed plans. Default: a few demo plans, the first an active USDT plan. */
+  plans?: SandboxPlan[];
+  /** Decimal places allowed per ticker. Default 8 for any ticker not listed. */
+  precision?: Record<string, number>;
+  /** The sandbox's clock, in Unix milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Requests per window per API key. Default 1000. */
+  rateLimit?: number;
+  /** The rate limit's window in milliseconds. Default 10 000. */
+  rateLimitWindowMs?: number;
+}
+
+/** The demo account's credentials: fake, and only valid in the sandbox. */
+const DEMO_ACCOUNT: SandboxAccount = {
+  apiKey: "sandbox-public-key-0001",
+  apiSecret: "sandbox-secret-do-not-use-anywhere-else",
+  balances: { USDT: "10000", BTC: "1" },
+};
+
+const DEMO_PLANS: SandboxPlan[] = [
+  {
+    id: "8e667b4a-0b71-4988-8af5-9474dbfaeb51",
+    ticker: "USDT",
+    percent: "2.5",
+    duration: 43_200,
+    minInvestment: "10",
+    maxInvestment: "100000",
+    maxPossibleInvestment: "500000",
+  },
+  {
+    id: "3b0c1d42-5f7e-4a8b-9c6d-2e1f0a9b8c7d",
+    ticker: "BTC",
+    percent: "0.8",
+    duration: 129_600,
+    minInvestment: "0.001",
+    maxInvestment: "10",
+  },
+  {
+    id: "c5a2e8f1-7b3d-4c9e-8a6f-1d2b3c4e5f60",
+    ticker: "USDT",
+    status: 4,
+    percent: "4",
+    minInvestment: "100",
+    maxInvestment: "50000",
+  },
+  {
+    id: "f0e1d2c3-b4a5-4968-8776-655443322110",
+    ticker: "USDT",
+    percent: "12",
+    minInvestment: "10",
+    maxInvestment: "1000",
+    specialOffer: true,
+  },
+];
+
+const INVEST_PATH = "/api/v4/main-account/smart/investment";
+const PRIVATE_PREFIX = "/api/v4/main-account/";
+const NONCE_WINDOW_MS = 5_000;
+const MIN_AMOUNT = "0.000001";
+const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
+const RATE_LIMIT_PAGE =
+  "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>";
+
+/** WhiteBIT's answers, as it sends them. */
+const ANSWERS = {
+  unauthorized: { code: 10, message: "Unauthorized request." },
+  invalidPayload: { code: 9, message: "Invalid payload." },
+  nonceReused: { code: 0, errors: {}, message: "Too many requests." },
+  nonceWindow: {
+    code: 0,
+    message: "Your nonce is more than 5 seconds lesser than the current nonce.",
+  },
+  keyDisabled: {
+    code: 2,
+    message: "This action is unauthorized. Enable your key in API settings",
+  },
+  noLendingAccess: {
+    code: 0,
+    errors: {},
+    message:
+      "You don't have permission to use this endpoint. Please contact support for more details",
+  },
+} as const;
+
+interface AccountState {
+  apiKey: string;
+  key: Promise<CryptoKey>;
+  balances: Map<string, string>;
+  lendingAccess: boolean;
+  keyEnabled: boolean;
+  multipleInvestments: boolean;
+  lastNonce: number;
+  windowNonces: Set<number>;
+}
+
+interface PendingFault {
+  fault: SandboxFault;
+  remaining: number;
+  path: string | undefined;
+}
+
+type Env = {
+  Variables: {
+    account: AccountState;
+    params: Record<string, unknown>;
+    nonce: number;
+  };
+};
+type PrivateContext = Context<Env>;
+
+/** Marks the answer that stands for "close the connection without answering". */
+const DROP = Symbol("drop");
+
+/**
+ * A local WhiteBIT for tests, demos and load tests.
+ *
+ * @example Inject a fault: carry the investment out, then drop the connection
+ * ```ts
+ * import { NetworkError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true });
+ * await rejects(client.invest({ planId: sandbox.plans[0].id, amount: "100" }), NetworkError);
+ * strictEqual(sandbox.investments.length, 1); // the money moved: outcome "unknown"
+ * ```
+ */
+export class WhiteBitSandbox {
+  /** The first account's credentials. */
+  readonly credentials: { apiKey: string; apiSecret: string };
+  readonly #accounts = new Map<string, AccountState>();
+  readonly #plans = new Map<string, SandboxPlanState>();
+  readonly #investments: SandboxInvestment[] = [];
+  readonly #requests: SandboxRequestRecord[] = [];
+  readonly #faults: PendingFault[] = [];
+  readonly #precision: Record<string, number>;
+  readonly #now: () => number;
+  readonly #rateLimit: number;
+  readonly #rateLimitWindowMs: number;
+  readonly #rateLog = new Map<string, number[]>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #app: Hono<Env>;
+
+  /**
+   * @param options Accounts, plans, clock and limits; demo data by default.
+   * @throws {TypeError} If no account is given.
+   */
+  constructor(options: WhiteBitSandboxOptions = {}) {
+    const accounts = options.accounts ?? [DEMO_ACCOUNT];
+    if (accounts.length === 0) {
+      throw new TypeError(
+        "Cannot create sandbox: it needs at least one account: current value is []",
+      );
+    }
+    for (const account of accounts) {
+      this.#accounts.set(account.apiKey, {
+        apiKey: account.apiKey,
+        key: crypto.subtle.importKey(
+          "raw",
+          new TextEncoder().encode(account.apiSecret),
+          { name: "HMAC", hash: "SHA-512" },
+          false,
+          ["verify"],
+        ),
+        balances: new Map(Object.entries(account.balances ?? {})),
+        lendingAccess: account.lendingAccess ?? true,
+        keyEnabled: account.keyEnabled ?? true,
+        multipleInvestments: account.multipleInvestments ?? false,
+        lastNonce: 0,
+        windowNonces: new Set(),
+      });
+    }
+    for (const plan of options.plans ?? DEMO_PLANS) {
+      this.#plans.set(plan.id, {
+        id: plan.id,
+        ticker: plan.ticker,
+        status: plan.status ?? 1,
+        percent: plan.percent ?? "1",
+        duration: plan.duration ?? 43_200,
+        interestTicker: plan.interestTicker ?? plan.ticker,
+        interestRatio: plan.interestRatio ?? "1",
+        minInvestment: plan.minInvestment,
+        maxInvestment: plan.maxInvestment,
+        maxPossibleInvestment: plan.maxPossibleInvestment ?? plan.maxInvestment,
+        interestCapacity: plan.interestCapacity ?? null,
+        specialOffer: plan.specialOffer ?? false,
+        disabled: plan.disabled ?? false,
+      });
+    }
+    this.credentials = {
+      apiKey: accounts[0].apiKey,
+      apiSecret: accounts[0].apiSecret,
+    };
+    this.#precision = options.precision ?? {};
+    this.#now = options.now ?? Date.now;
+    this.#rateLimit = options.rateLimit ?? 1000;
+    this.#rateLimitWindowMs = options.rateLimitWindowMs ?? 10_000;
+    this.#app = this.#routes();
+  }
+
+  /** The plans as they are now (copies). */
+  get plans(): SandboxPlanState[] {
+    return [...this.#plans.values()].map((plan) => ({ ...plan }));
+  }
+
+  /** Every investment made, oldest first (copies). */
+  get investments(): SandboxInvestment[] {
+    return this.#investments.map((investment) => ({ ...investment }));
+  }
+
+  /** Every request that reached the sandbox, oldest first (copies). */
+  get requests(): SandboxRequestRecord[] {
+    return this.#requests.map((record) => ({ ...record }));
+  }
+
+  /**
+   * An account's main balance.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * strictEqual(sandbox.balance(sandbox.credentials.apiKey, "USDT"), "10000");
+   * ```
+   *
+   * @param apiKey The account's API key.
+   * @param ticker The currency.
+   * @returns The balance as a decimal string (`"0"` if none).
+   */
+  balance(apiKey: string, ticker: string): string {
+    return this.#accounts.get(apiKey)?.balances.get(ticker) ?? "0";
+  }
+
+  /**
+   * Makes the next matching requests misbehave.
+   *
+   * @example
+   * ```ts
+   * import { ServerError, WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { rejects } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * sandbox.injectFault({ kind: "respond", status: 503, body: "<html>Maintenance</html>", contentType: "text/html" });
+   * await rejects(client.invest({ planId: sandbox.plans[0].id, amount: "100" }), ServerError);
+   * ```
+   *
+   * @param fault What to do.
+   * @param options How many requests, and which path.
+   */
+  injectFault(fault: SandboxFault, options: FaultOptions = {}): void {
+    this.#faults.push({
+      fault,
+      remaining: options.times ?? 1,
+      path: options.path,
+    });
+  }
+
+  /**
+   * Answers a request in process, as `fetch` would over the network: a
+   * dropped connection rejects with a `TypeError`, and the request's signal
+   * aborts the wait (the sandbox still finishes what it started).
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox({ now: () => 1_700_000_000_000 });
+   * const response = await sandbox.fetch("https://whitebit.com/api/v4/public/time");
+   * deepStrictEqual(await response.json(), { time: 1_700_000_000 });
+   * ```
+   *
+   * @param input The URL or request.
+   * @param init Request options.
+   * @returns The response.
+   */
+  readonly fetch = (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    const request = new Request(input, init);
+    const answer = this.#handle(request).then((response) => {
+      if (response === DROP) {
+        throw new TypeError(
+          "error sending request: connection closed before message completed",
+        );
+      }
+      return response;
+    });
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(request.signal.reason);
+      if (request.signal.aborted) return onAbort();
+      request.signal.addEventListener("abort", onAbort, { once: true });
+      answer.then(resolve, reject).finally(() =>
+        request.signal.removeEventListener("abort", onAbort)
+      );
+    });
+  };
+
+  /**
+   * Serves the sandbox over HTTP/1.1 on 127.0.0.1.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const server = sandbox.listen();
+   * const response = await fetch(`${server.url}/api/v4/public/time`);
+   * strictEqual(response.status, 200);
+   * await response.body?.cancel();
+   * await server.close();
+   * ```
+   *
+   * @param options The port; 0 (default) picks a free one.
+   * @returns The URL and a `close` function (also `await using`).
+   */
+  listen(options: { port?: number } = {}): LoopbackServer {
+    return serveLoopback(async (request) => {
+      const response = await this.#handle(request);
+      return response === DROP ? null : response;
+    }, options);
+  }
+
+  /**
+   * Waits until every request the sandbox has started is finished, such as
+   * one whose client gave up during an injected latency.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * await sandbox.settled();
+   * ```
+   *
+   * @returns When nothing is in progress.
+   */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) {
+      await Promise.allSettled([...this.#inFlight]);
+    }
+  }
+
+  #handle(request: Request): Promise<Response | typeof DROP> {
+    const task = this.#process(request);
+    this.#inFlight.add(task);
+    return task.finally(() => this.#inFlight.delete(task));
+  }
+
+  async #process(request: Request): Promise<Response | typeof DROP> {
+    const path = new URL(request.url).pathname;
+    const record: SandboxRequestRecord = {
+      method: request.method,
+      path,
+      nonce: undefined,
+      status: 0,
+    };
+    this.#requests.push(record);
+    const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    record.nonce = nonceOf(text);
+    const isPrivate = path.startsWith(PRIVATE_PREFIX);
+    const fault = isPrivate ? this.#takeFault(path) : undefined;
+    if (fault?.kind === "latency") {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    }
+    let response: Response | typeof DROP;
+    if (
+      isPrivate && this.#rateLimited(request.headers.get("x-txc-apikey") ?? "")
+    ) {
+      response = new Response(RATE_LIMIT_PAGE, {
+        status: 429,
+        headers: { "content-type": "text/html" },
+      });
+    } else if (
+      (fault?.kind === "respond" || fault?.kind === "drop") &&
+      !fault.afterProcessing
+    ) {
+      response = fault.kind === "drop" ? DROP : faultResponse(fault);
+    } else {
+      response = await this.#app.fetch(
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: text || undefined,
+        }),
+      );
+      if (fault?.kind === "respond") response = faultResponse(fault);
+      if (fault?.kind === "drop") response = DROP;
+    }
+    record.status = response === DROP ? "dropped" : response.status;
+    return response;
+  }
+
+  #takeFault(path: string): SandboxFault | undefined {
+    const index = this.#faults.findIndex((pending) =>
+      pending.path === undefined || pending.path === path
+    );
+    if (index < 0) return undefined;
+    const pending = this.#faults[index];
+    if (--pending.remaining <= 0) this.#faults.splice(index, 1);
+    return pending.fault;
+  }
+
+  #rateLimited(apiKey: string): boolean {
+    const now = this.#now();
+    let log = this.#rateLog.get(apiKey);
+    if (!log) this.#rateLog.set(apiKey, log = []);
+    while (log.length > 0 && log[0] <= now - this.#rateLimitWindowMs) {
+      log.shift();
+    }
+    if (log.length >= this.#rateLimit) return true;
+    log.push(now);
+    return false;
+  }
+
+  #routes(): Hono<Env> {
+    const app = new Hono<Env>();
+    app.get(
+      "/api/v4/public/time",
+      (c) => c.json({ time: Math.floor(this.#now() / 1000) }),
+    );
+    app.use(PRIVATE_PREFIX + "*", async (c, next) => {
+      if (c.req.method !== "POST") return c.body(null, 404);
+      const failure = await this.#authenticate(c);
+      if (failure) return failure;
+      await next();
+    });
+    app.post(INVEST_PATH, (c) => this.#invest(c));
+    app.notFound((c) => c.body(null, 404));
+    return app;
+  }
+
+  /** WhiteBIT's checks, in its order: key and signature, payload, request, nonce, key state, lending access. */
+  async #authenticate(c: PrivateContext): Promise<Response | undefined> {
+    const account = this.#accounts.get(c.req.header("x-txc-apikey") ?? "");
+    const payload = c.req.header("x-txc-payload") ?? "";
+    const signature = c.req.header("x-txc-signature") ?? "";
+    if (!account || !HEX_SIGNATURE.test(signature)) {
+      return c.json(ANSWERS.unauthorized, 401);
+    }
+    const valid = await crypto.subtle.verify(
+      "HMAC",
+      await account.key,
+      decodeHex(signature),
+      new TextEncoder().encode(payload),
+    );
+    if (!valid) return c.json(ANSWERS.unauthorized, 401);
+    const body = await c.req.text();
+    if (decodeBase64Text(payload) !== body) {
+      return c.json(ANSWERS.invalidPayload, 400);
+    }
+    let params: unknown;
+    try {
+      params = JSON.parse(body);
+    } catch {
+      return c.json(ANSWERS.invalidPayload, 400);
+    }
+    if (!isRecord(params) || params.request !== c.req.path) {
+      return c.json(ANSWERS.invalidPayload, 400);
+    }
+    const nonce = typeof params.nonce === "string" && /^\d{1,16}$/.test(params.nonce)
+      ? Number(params.nonce)
+      : params.nonce;
+    if (nonce === undefined || nonce === null || nonce === "") {
+      return c.json(
+        validationFailed({ nonce: ["The nonce field is required."] }),
+        400,
+      );
+    }
+    if (
+      typeof nonce !== "number" || !Number.isSafeInteger(nonce) || nonce < 0
+    ) {
+      return c.json(
+        validationFailed({ nonce: ["The nonce must be an integer."] }),
+        400,
+      );
+    }
+    const nonceFailure = this.#checkNonce(
+      account,
+      nonce,
+      params.nonceWindow === true,
+    );
+    if (nonceFailure) {
+      return c.json(
+        nonceFailure,
+        nonceFailure === ANSWERS.nonceReused ? 429 : 400,
+      );
+    }
+    if (!account.keyEnabled) return c.json(ANSWERS.keyDisabled, 403);
+    if (!account.lendingAccess) return c.json(ANSWERS.noLendingAccess, 403);
+    c.set("account", account);
+    c.set("params", params);
+    c.set("nonce", nonce);
+  }
+
+  #checkNonce(
+    account: AccountState,
+    nonce: number,
+    windowMode: boolean,
+  ): object | undefined {
+    if (windowMode) {
+      const now = this.#now();
+      if (Math.abs(nonce - now) > NONCE_WINDOW_MS) return ANSWERS.nonceWindow;
+      if (account.windowNonces.has(nonce)) return ANSWERS.nonceReused;
+      for (const seen of account.windowNonces) {
+        if (seen < now - 2 * NONCE_WINDOW_MS) account.windowNonces.delete(seen);
+        else break;
+      }
+      account.windowNonces.add(nonce);
+    } else if (nonce <= account.lastNonce) {
+      return ANSWERS.nonceReused;
+    }
+    account.lastNonce = Math.max(account.lastNonce, nonce);
+  }
+
+  #invest(c: PrivateContext): Response {
+    const account = c.get("account");
+    const params = c.get("params");
+    const errors: Record<string, string[]> = {};
+    const plan = typeof params.planId === "string" ? this.#plans.get(params.planId) : undefined;
+    if (params.planId === undefined || params.planId === "") {
+      errors.planId = ["The plan id field is required."];
+    } else if (!plan) {
+      errors.planId = ["The selected planId is invalid."];
+    } else {
+      const planError = planUnavailable(plan);
+      if (planError) errors.planId = [planError];
+    }
+    const raw = typeof params.amount === "number" ? String(params.amount) : params.amount;
+    let amount: string | undefined;
+    if (raw === undefined || raw === null || raw === "") {
+      errors.amount = ["The amount field is required."];
+    } else if (typeof raw !== "string" || !NUMERIC.test(raw)) {
+      errors.amount = ["The amount field must be a valid number"];
+    } else if (!PLAIN_DECIMAL.test(raw.trim()) || raw !== raw.trim()) {
+      errors.amount = ["Invalid decimal amount"];
+    } else if (compareDecimal(raw, MIN_AMOUNT) < 0) {
+      errors.amount = ["The amount must be at least 0.000001."];
+    } else if (
+      plan && decimalPlaces(raw) > (this.#precision[plan.ticker] ?? 8)
+    ) {
+      errors.amount = ["Invalid decimal amount"];
+    } else if (
+      plan && !errors.planId &&
+      compareDecimal(raw, plan.maxPossibleInvestment) > 0
+    ) {
+      errors.amount = [
+        "The amount you are trying to invest is bigger than the amount left in this SMART plan. Please try investing a smaller amount.",
+      ];
+    } else {
+      amount = raw;
+    }
+    if (!plan || amount === undefined || Object.keys(errors).length > 0) {
+      return c.json(validationFailed(errors), 400);
+    }
+    const balance = account.balances.get(plan.ticker) ?? "0";
+    const interest = multiplyDecimal(
+      multiplyDecimal(amount, plan.percent),
+      multiplyDecimal(plan.interestRatio, "0.01"),
+    );
+    const inner = (code: number, message: string) =>
+      c.json({
+        code,
+        message: "Inner validation failed",
+        errors: { amount: [message] },
+      }, 422);
+    if (
+      !account.multipleInvestments &&
+      this.#investments.some((i) =>
+        i.apiKey === account.apiKey && i.planId === plan.id && i.status === 1
+      )
+    ) {
+      return inner(1, "The investment in this investment plan already exists");
+    }
+    if (compareDecimal(amount, plan.minInvestment) < 0) {
+      return inner(2, "Amount is less than min investment");
+    }
+    if (compareDecimal(amount, plan.maxInvestment) > 0) {
+      return inner(3, "Amount is more than max investment");
+    }
+    if (compareDecimal(balance, amount) < 0) {
+      return inner(4, `Available ${balance} < ${amount}`);
+    }
+    if (
+      plan.interestCapacity !== null &&
+      compareDecimal(interest, plan.interestCapacity) > 0
+    ) {
+      return inner(5, "Not enough money to pay interest");
+    }
+    account.balances.set(plan.ticker, subtractDecimal(balance, amount));
+    plan.maxPossibleInvestment = subtractDecimal(
+      plan.maxPossibleInvestment,
+      amount,
+    );
+    if (compareDecimal(plan.maxPossibleInvestment, "0") <= 0) plan.status = 2;
+    if (plan.interestCapacity !== null) {
+      plan.interestCapacity = subtractDecimal(plan.interestCapacity, interest);
+    }
+    const investment: SandboxInvestment = {
+      id: crypto.randomUUID(),
+      apiKey: account.apiKey,
+      planId: plan.id,
+      ticker: plan.ticker,
+      amount,
+      status: 1,
+      created: Math.floor(this.#now() / 1000),
+      nonce: c.get("nonce"),
+    };
+    this.#investments.push(investment);
+    return c.json({ id: investment.id }, 201);
+  }
+}
+
+function planUnavailable(plan: SandboxPlanState): string | undefined {
+  if (plan.disabled) return "Plan is disabled";
+  if (plan.specialOffer) return "Special offers are not available via API";
+  switch (plan.status) {
+    case 2:
+      return "There are no coins left in the plan";
+    case 3:
+      return "Plan is inactive";
+    case 4:
+      return "Plan is paused";
+  }
+}
+
+function validationFailed(errors: Record<string, string[]>): object {
+  return { code: 0, message: "Validation failed", errors };
+}
+
+function faultResponse(
+  fault: { status: number; body?: string; contentType?: string },
+): Response {
+  return new Response(fault.body ?? "", {
+    status: fault.status,
+    headers: { "content-type": fault.contentType ?? "text/plain" },
+  });
+}
+
+function decimalPlaces(value: string): number {
+  const point = value.indexOf(".");
+  return point < 0 ? 0 : value.length - point - 1;
+}
+
+function nonceOf(text: string): number | undefined {
+  const match = /"nonce"\s*:\s*"?(\d{1,16})/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+function decodeHex(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  }
+  return bytes;
+}
+
+function decodeBase64Text(base64: string): string | undefined {
+  try {
+    const binary = atob(base64);
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

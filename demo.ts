@@ -56,6 +56,5 @@ try {
   console.log(`Rejected: ${error.name}${reason}, outcome "${error.outcome}"`);
   console.log(`  ${error.message}`);
 }
-console.log(
-  `\nLedger: ${sandbox.investments.length} investment(s); the client was ${JSON.stringify(client)}`,
-);
+console.log(`\nLedger: ${sandbox.investments.length} investment(s).`);
+console.log(`The client shows only ${JSON.stringify(client)}: never its key or secret.`);

@@ -136,6 +136,9 @@ export class WhiteBitClient {
   #clockOffsetMs = 0;
 
   /**
+   * Creates a client. Nothing is sent until a call is made; the secret is
+   * imported as a signing key once, on the first call.
+   *
    * @param options Credentials and settings.
    * @throws {TypeError} If a credential or the base URL is unusable.
    * @throws {RangeError} If a number option is out of range.

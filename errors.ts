@@ -85,6 +85,7 @@ const MAX_RESPONSE_TEXT = 2000;
  * ```
  */
 export class WhiteBitError extends Error {
+  /** Always `"WhiteBitError"`. */
   override name = "WhiteBitError";
   /** The HTTP status, or `undefined` when WhiteBIT gave no answer. */
   readonly status: number | undefined;
@@ -104,6 +105,8 @@ export class WhiteBitError extends Error {
   readonly requestId: string | undefined;
 
   /**
+   * Creates an error; {@linkcode errorFromResponse} picks the class for an answer.
+   *
    * @param message What went wrong.
    * @param options The details.
    */
@@ -146,6 +149,7 @@ export class WhiteBitError extends Error {
  * ```
  */
 export class ValidationError extends WhiteBitError {
+  /** Always `"ValidationError"`. */
   override name = "ValidationError";
 }
 
@@ -168,6 +172,7 @@ export class ValidationError extends WhiteBitError {
  * ```
  */
 export class AuthenticationError extends WhiteBitError {
+  /** Always `"AuthenticationError"`. */
   override name = "AuthenticationError";
 }
 
@@ -189,6 +194,7 @@ export class AuthenticationError extends WhiteBitError {
  * ```
  */
 export class PermissionError extends WhiteBitError {
+  /** Always `"PermissionError"`. */
   override name = "PermissionError";
 }
 
@@ -219,11 +225,14 @@ const REJECTION_REASONS: Record<number, InvestmentRejectionReason> = {
  * ```
  */
 export class InvestmentRejectedError extends WhiteBitError {
+  /** Always `"InvestmentRejectedError"`. */
   override name = "InvestmentRejectedError";
   /** Why, from WhiteBIT's `code`; `"unknown"` for a code not documented. */
   readonly reason: InvestmentRejectionReason;
 
   /**
+   * Creates a rejection; its `reason` comes from `options.code`.
+   *
    * @param message What went wrong.
    * @param options The details; `code` sets `reason`.
    */
@@ -255,6 +264,7 @@ export class InvestmentRejectedError extends WhiteBitError {
  * ```
  */
 export class NonceError extends WhiteBitError {
+  /** Always `"NonceError"`. */
   override name = "NonceError";
 }
 
@@ -276,6 +286,7 @@ export class NonceError extends WhiteBitError {
  * ```
  */
 export class RateLimitError extends WhiteBitError {
+  /** Always `"RateLimitError"`. */
   override name = "RateLimitError";
 }
 
@@ -297,6 +308,7 @@ export class RateLimitError extends WhiteBitError {
  * ```
  */
 export class ServerError extends WhiteBitError {
+  /** Always `"ServerError"`. */
   override name = "ServerError";
 }
 
@@ -317,6 +329,7 @@ export class ServerError extends WhiteBitError {
  * ```
  */
 export class NetworkError extends WhiteBitError {
+  /** Always `"NetworkError"`. */
   override name = "NetworkError";
 }
 
@@ -337,6 +350,7 @@ export class NetworkError extends WhiteBitError {
  * ```
  */
 export class TimeoutError extends WhiteBitError {
+  /** Always `"TimeoutError"`. */
   override name = "TimeoutError";
 }
 
@@ -358,6 +372,7 @@ export class TimeoutError extends WhiteBitError {
  * ```
  */
 export class AbortedError extends WhiteBitError {
+  /** Always `"AbortedError"`. */
   override name = "AbortedError";
 }
 

@@ -65,6 +65,8 @@ export class RateLimiter {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
+   * Creates a limiter with its own budget.
+   *
    * @param options The limit and window; WhiteBIT's by default.
    * @throws {RangeError} If `limit` is below 1 or `windowMs` is negative.
    */

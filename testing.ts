@@ -320,6 +320,8 @@ export class WhiteBitSandbox {
   readonly #app: Hono<Env>;
 
   /**
+   * Creates a sandbox with its own accounts, plans and ledger.
+   *
    * @param options Accounts, plans, clock and limits; demo data by default.
    * @throws {TypeError} If no account is given.
    */

@@ -14,13 +14,16 @@
  * @module
  */
 
-const AMOUNT = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+/** Up to 20 whole digits and 18 decimals: far beyond any WhiteBIT amount, and bounded. */
+const AMOUNT = /^(?:0|[1-9]\d{0,19})(?:\.\d{1,18})?$/;
 const NON_ZERO = /[1-9]/;
-const ID = /^\S+$/;
+/** WhiteBIT ids are UUIDs or numbers; anything else cannot name a plan or an investment. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Tells whether a value is a plain positive decimal string: digits with an
- * optional fraction, no sign, exponent, spaces, separators or leading zeros.
+ * optional fraction, no sign, exponent, spaces, separators or leading zeros;
+ * at most 20 whole digits and 18 decimals.
  *
  * @example
  * ```ts
@@ -70,7 +73,7 @@ export function assertDecimalAmount(
   }
   if (!isDecimalAmount(value)) {
     throw new RangeError(
-      `Cannot use "${name}": it must be a positive decimal string such as "100" or "0.5", without sign, exponent, spaces or separators: current value is ${
+      `Cannot use "${name}": it must be a positive decimal string such as "100" or "0.5", without sign, exponent, spaces or separators, at most 20 whole digits and 18 decimals: current value is ${
         JSON.stringify(value)
       }`,
     );
@@ -78,7 +81,7 @@ export function assertDecimalAmount(
 }
 
 /**
- * Throws unless `value` is a non-empty string without whitespace, as WhiteBIT
+ * Throws unless `value` is 1 to 64 ASCII letters, digits, `-` or `_`, as WhiteBIT
  * plan and investment identifiers are.
  *
  * @example
@@ -93,7 +96,7 @@ export function assertDecimalAmount(
  * @param value The value to check.
  * @param name The field name used in the error message.
  * @throws {TypeError} If `value` is not a string.
- * @throws {RangeError} If it is empty or contains whitespace.
+ * @throws {RangeError} If it is empty, longer than 64, or has other characters.
  */
 export function assertIdentifier(
   value: unknown,
@@ -106,7 +109,7 @@ export function assertIdentifier(
   }
   if (!ID.test(value)) {
     throw new RangeError(
-      `Cannot use "${name}": it must be a non-empty string without whitespace: current value is ${
+      `Cannot use "${name}": it must be 1 to 64 ASCII letters, digits, "-" or "_": current value is ${
         JSON.stringify(value)
       }`,
     );

@@ -1,7 +1,7 @@
 import { rejects, strictEqual, throws } from "node:assert/strict";
 import { assertDecimalAmount, assertIdentifier, isDecimalAmount, WhiteBitClient } from "../mod.ts";
 
-const GOOD = ["100", "0.000001", "1", "10.5", "0.1", "123456789012345678901234567890.123456789"];
+const GOOD = ["100", "0.000001", "1", "10.5", "0.1", "12345678901234567890.123456789012345678"];
 const BAD_STRINGS = [
   "",
   "0",
@@ -21,6 +21,8 @@ const BAD_STRINGS = [
   "0x10",
   "１",
   "1.2.3",
+  "123456789012345678901", // 21 whole digits
+  "0.1234567890123456789", // 19 decimals
 ];
 const BAD_TYPES: unknown[] = [100, 0.1, 1n, null, undefined, {}, ["1"], true];
 
@@ -46,7 +48,7 @@ Deno.test("assertDecimalAmount() throws TypeError for non-strings, RangeError fo
 
 Deno.test("assertIdentifier() wants a non-empty string without whitespace", () => {
   assertIdentifier("8e667b4a-0b71-4988-8af5-9474dbfaeb51", "planId");
-  for (const id of ["", " ", "a b", "a\n", "\tx"]) {
+  for (const id of ["", " ", "a b", "a\n", "\tx", "план", "a".repeat(65), "a/b", "1.5"]) {
     throws(() => assertIdentifier(id, "planId"), RangeError);
   }
   for (const id of [1, null, undefined, {}]) {

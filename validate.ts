@@ -15,10 +15,10 @@
  */
 
 /** Up to 20 whole digits and 18 decimals: far beyond any WhiteBIT amount, and bounded. */
-const AMOUNT = /^(?:0|[1-9]\d{0,19})(?:\.\d{1,18})?$/;
+export const AMOUNT_PATTERN: RegExp = /^(?:0|[1-9]\d{0,19})(?:\.\d{1,18})?$/;
 const NON_ZERO = /[1-9]/;
 /** WhiteBIT ids are UUIDs or numbers; anything else cannot name a plan or an investment. */
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const IDENTIFIER_PATTERN: RegExp = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * Tells whether a value is a plain positive decimal string: digits with an
@@ -40,7 +40,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * @returns `true` for strings such as `"100"` and `"0.000001"`.
  */
 export function isDecimalAmount(value: unknown): value is string {
-  return typeof value === "string" && AMOUNT.test(value) &&
+  return typeof value === "string" && AMOUNT_PATTERN.test(value) &&
     NON_ZERO.test(value);
 }
 
@@ -107,7 +107,7 @@ export function assertIdentifier(
       `Cannot use "${name}": it must be a string: current type is ${typeof value}`,
     );
   }
-  if (!ID.test(value)) {
+  if (!IDENTIFIER_PATTERN.test(value)) {
     throw new RangeError(
       `Cannot use "${name}": it must be 1 to 64 ASCII letters, digits, "-" or "_": current value is ${
         JSON.stringify(value)

@@ -1,0 +1,132 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP server's routes, served at
+ * `GET /openapi.json`.
+ *
+ * @example
+ * ```ts
+ * import { OPENAPI_DOCUMENT } from "@lending/whitebit/server";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok("/v1/investments" in OPENAPI_DOCUMENT.paths);
+ * ```
+ *
+ * @module
+ */
+
+import { AMOUNT_PATTERN, IDENTIFIER_PATTERN } from "./validate.ts";
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+/** The OpenAPI document. */
+export const OPENAPI_DOCUMENT: {
+  openapi: string;
+  paths: Record<string, unknown>;
+  [key: string]: unknown;
+} = {
+  openapi: "3.1.0",
+  info: {
+    title: "@lending/whitebit server",
+    version: "0.1.0",
+    description:
+      "WhiteBIT fixed-term lending behind bearer tokens. Errors are RFC 9457 problem documents; `outcome` says whether WhiteBIT may have acted.",
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    "/healthz": {
+      get: {
+        summary: "Liveness; no authentication, never calls WhiteBIT",
+        security: [],
+        responses: { "200": { description: "Alive" } },
+      },
+    },
+    "/openapi.json": {
+      get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
+    },
+    "/v1/investments": {
+      post: {
+        summary: "Create a fixed-term investment (WhiteBIT Invest)",
+        parameters: [{
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description:
+            "1-255 visible ASCII characters. The same key with the same body within 24 h replays the stored answer without calling WhiteBIT; with another body: 422; while the first is in flight: 409.",
+          schema: { type: "string", maxLength: 255 },
+        }],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                additionalProperties: false,
+                required: ["planId", "amount"],
+                properties: {
+                  planId: { type: "string", pattern: IDENTIFIER_PATTERN.source },
+                  amount: {
+                    type: "string",
+                    pattern: AMOUNT_PATTERN.source,
+                    description: 'A positive decimal string such as "100" or "0.5"',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": {
+            description: "Created",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["id"],
+                  properties: { id: { type: "string" } },
+                },
+              },
+            },
+          },
+          "400": problemResponse("Invalid request (fieldErrors); nothing sent to WhiteBIT"),
+          "401": problemResponse("Missing or wrong bearer token"),
+          "409": problemResponse("Same Idempotency-Key in flight"),
+          "413": problemResponse("Body over 4 KiB"),
+          "415": problemResponse("Not application/json"),
+          "422": problemResponse(
+            "Refused by WhiteBIT (reason, fieldErrors) or Idempotency-Key reused",
+          ),
+          "429": problemResponse("WhiteBIT's rate limit; outcome not_executed"),
+          "502": problemResponse(
+            "WhiteBIT failed or refused this server's credentials; see outcome",
+          ),
+          "503": problemResponse("Not configured, or WhiteBIT refused the nonce; see outcome"),
+          "504": problemResponse("WhiteBIT did not answer in time; outcome unknown"),
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Problem: {
+        type: "object",
+        required: ["type", "title", "status", "detail"],
+        properties: {
+          type: { type: "string" },
+          title: { type: "string" },
+          status: { type: "integer" },
+          detail: { type: "string" },
+          outcome: { enum: ["not_executed", "unknown"] },
+          reason: { type: "string" },
+          fieldErrors: {
+            type: "object",
+            additionalProperties: { type: "array", items: { type: "string" } },
+          },
+          requestId: { type: "string" },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,416 @@
+/**
+ * An HTTP endpoint for the lending client, built with Hono, for Deno Deploy
+ * (`deno serve server.ts`) and Cloudflare Workers (`main = "server.ts"`).
+ * It holds credentials that move money, so it is safe to expose: bearer
+ * tokens compared in constant time, no open proxy when unconfigured, bodies
+ * bounded and validated before anything reaches WhiteBIT, RFC 9457 problem
+ * documents that say whether funds may have moved, and an `Idempotency-Key`
+ * that WhiteBIT itself lacks.
+ *
+ * The default export reads `WHITEBIT_API_KEY`, `WHITEBIT_API_SECRET`,
+ * `WHITEBIT_BASE_URL` (optional), `LENDING_API_TOKENS` (comma-separated) and
+ * `LENDING_CORS_ORIGINS` (optional, comma-separated) from the Workers
+ * bindings or the Deno environment.
+ *
+ * @example In process, against the sandbox
+ * ```ts
+ * import { createApp } from "@lending/whitebit/server";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const app = createApp({
+ *   client: { ...sandbox.credentials, fetch: sandbox.fetch },
+ *   tokens: ["caller-token"],
+ *   log: false,
+ * });
+ * const response = await app.fetch(
+ *   new Request("http://localhost/v1/investments", {
+ *     method: "POST",
+ *     headers: { authorization: "Bearer caller-token", "content-type": "application/json" },
+ *     body: JSON.stringify({ planId: sandbox.plans[0].id, amount: "100" }),
+ *   }),
+ * );
+ * strictEqual(response.status, 201);
+ * ```
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { WhiteBitClient, type WhiteBitClientOptions } from "./client.ts";
+import type { Outcome } from "./errors.ts";
+import {
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
+  type StoredResponse,
+} from "./idempotency.ts";
+import { OPENAPI_DOCUMENT } from "./openapi.ts";
+import { type Problem, problem, problemFromError } from "./problem.ts";
+import { timingSafeEqual } from "./timing_safe_equal.ts";
+import { assertDecimalAmount, assertIdentifier, isRecord } from "./validate.ts";
+
+export {
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+  type StoredResponse,
+} from "./idempotency.ts";
+export { OPENAPI_DOCUMENT } from "./openapi.ts";
+export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./problem.ts";
+
+/** One line of the access log: never a body, a header or a secret. */
+export interface AccessLogEntry {
+  /** ISO time the answer was sent. */
+  time: string;
+  /** The request id. */
+  requestId: string;
+  /** The HTTP method. */
+  method: string;
+  /** The URL path. */
+  path: string;
+  /** The status answered. */
+  status: number;
+  /** Time taken, in milliseconds. */
+  durationMs: number;
+}
+
+/** Options of {@linkcode createApp}. */
+export interface CreateAppOptions {
+  /** The client, or its options (one client per app: the key is imported once). Without it, every route but `/healthz` answers 503. */
+  client?: WhiteBitClient | WhiteBitClientOptions;
+  /** Caller bearer tokens; several allow rotation. Without any, every route but `/healthz` answers 503. */
+  tokens?: string[];
+  /** Where `Idempotency-Key` records live. Default: this isolate's memory. */
+  idempotencyStore?: IdempotencyStore;
+  /** Origins allowed by CORS. Default: none (CORS off). */
+  corsOrigins?: string[];
+  /** Receives one entry per request; `false` for none. Default: a JSON line on `console.log`. */
+  log?: ((entry: AccessLogEntry) => void) | false;
+}
+
+/** The app: a `fetch` handler for Deno and Workers alike. */
+export interface LendingApp {
+  /** Answers one request. */
+  fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
+}
+
+const BODY_LIMIT = 4 * 1024;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
+const ROUTES: { pattern: RegExp; methods: string[] }[] = [
+  { pattern: /^\/healthz$/, methods: ["GET", "HEAD"] },
+  { pattern: /^\/openapi\.json$/, methods: ["GET", "HEAD"] },
+  { pattern: /^\/v1\/investments$/, methods: ["POST"] },
+];
+const encoder = new TextEncoder();
+/** Seconds to wait before trying again, for problems where that helps. */
+const RETRY_AFTER: Record<string, string> = {
+  [problem("rate-limited", "").type]: "10",
+  [problem("upstream-busy", "").type]: "1",
+};
+
+type Env = { Variables: { requestId: string; caller: string } };
+
+/**
+ * Creates the HTTP app.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const app = createApp({ log: false }); // not configured: never an open proxy
+ * const response = await app.fetch(new Request("http://localhost/v1/investments", { method: "POST" }));
+ * strictEqual(response.status, 503);
+ * strictEqual(response.headers.get("content-type"), "application/problem+json");
+ * ```
+ *
+ * @param options The client, caller tokens, stores, CORS and logging.
+ * @returns An app with `fetch`.
+ */
+export function createApp(options: CreateAppOptions = {}): LendingApp {
+  const client = options.client instanceof WhiteBitClient
+    ? options.client
+    : options.client && new WhiteBitClient(options.client);
+  const tokens = (options.tokens ?? []).filter((token) => token.length > 0);
+  const tokenDigests = Promise.all(tokens.map(sha256));
+  const store = options.idempotencyStore ?? new MemoryIdempotencyStore();
+  const log = options.log === false
+    ? undefined
+    : options.log ?? ((entry: AccessLogEntry) => console.log(JSON.stringify(entry)));
+
+  const app = new Hono<Env>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    log?.({
+      time: new Date().toISOString(),
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+  });
+  app.use(secureHeaders());
+  if (options.corsOrigins?.length) {
+    app.use(cors({
+      origin: options.corsOrigins,
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+      allowMethods: ["GET", "POST"],
+      exposeHeaders: ["X-Request-Id"],
+      maxAge: 600,
+    }));
+  }
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.use(async (c, next) => {
+    if (!client || tokens.length === 0) {
+      return answer(
+        c,
+        problem("not-configured", "Set the WhiteBIT credentials and caller tokens."),
+      );
+    }
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer ([\x21-\x7e]{1,1024})$/i.exec(header);
+    const presented = await sha256(match?.[1] ?? "");
+    let valid = false;
+    for (const digest of await tokenDigests) valid = timingSafeEqual(presented, digest) || valid;
+    if (!match || !valid) {
+      return answer(c, problem("unauthorized", "Send Authorization: Bearer <token>."));
+    }
+    c.set("caller", toHex(presented.subarray(0, 8)));
+    await next();
+  });
+  app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
+  app.post(
+    "/v1/investments",
+    bodyLimit({
+      maxSize: BODY_LIMIT,
+      onError: (c) => answer(c, problem("payload-too-large", `Send at most ${BODY_LIMIT} bytes.`)),
+    }),
+    async (c) => {
+      if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+        return answer(c, problem("unsupported-media-type", "Send Content-Type: application/json."));
+      }
+      const parsed = parseJsonObject(await c.req.text());
+      if ("problem" in parsed) return answer(c, parsed.problem);
+      const invalid = checkFields(parsed.value, {
+        planId: assertIdentifier,
+        amount: assertDecimalAmount,
+      });
+      if (invalid) return answer(c, invalid);
+      const params = {
+        planId: parsed.value.planId as string,
+        amount: parsed.value.amount as string,
+      };
+      return await idempotent(c, store, JSON.stringify(params), async () => {
+        try {
+          const { id } = await client!.invest(params);
+          return { status: 201, body: JSON.stringify({ id }), contentType: "application/json" };
+        } catch (error) {
+          return problemResponse(problemFromError(error));
+        }
+      });
+    },
+  );
+  app.notFound((c) => {
+    const route = ROUTES.find(({ pattern }) => pattern.test(c.req.path));
+    if (!route) return answer(c, problem("not-found", `${c.req.method} ${c.req.path}`));
+    c.header("Allow", route.methods.join(", "));
+    return answer(c, problem("method-not-allowed", `Use ${route.methods.join(" or ")}.`));
+  });
+  app.onError((_error, c) => answer(c, problem("internal", "The server failed unexpectedly.")));
+  return { fetch: (request, env, context) => app.fetch(request, env, context as never) };
+}
+
+/**
+ * Runs `execute` at most once per caller and `Idempotency-Key`: the same key
+ * and body replay the stored answer; another body is refused; a duplicate
+ * during the first is refused. Answers that say nothing was executed free
+ * the key, so the same request can be sent again.
+ */
+async function idempotent(
+  c: Context<Env>,
+  store: IdempotencyStore,
+  canonicalBody: string,
+  execute: () => Promise<StoredResponse & { outcome?: Outcome }>,
+): Promise<Response> {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return send(c, await execute());
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    return answer(
+      c,
+      problem("invalid-request", "The Idempotency-Key header is invalid.", {
+        outcome: "not_executed",
+        fieldErrors: { "Idempotency-Key": ["Use 1 to 255 visible ASCII characters."] },
+      }),
+    );
+  }
+  const scoped = `${c.get("caller")}:${c.req.method}:${c.req.path}:${key}`;
+  const fingerprint = toHex(await sha256(canonicalBody));
+  const existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS);
+  if (existing && existing.fingerprint !== fingerprint) {
+    return answer(
+      c,
+      problem("idempotency-key-reused", "Use a new Idempotency-Key for a different request.", {
+        outcome: "not_executed",
+      }),
+    );
+  }
+  if (existing?.state === "in_flight") {
+    return answer(
+      c,
+      problem("idempotency-key-in-flight", "Wait for the first request with this key to finish.", {
+        outcome: "not_executed",
+      }),
+    );
+  }
+  if (existing?.state === "done") {
+    c.header("Idempotent-Replayed", "true");
+    return send(c, existing.response);
+  }
+  const result = await execute();
+  if (result.outcome === "not_executed") await store.release(scoped);
+  else await store.complete(scoped, fingerprint, result, IDEMPOTENCY_TTL_MS);
+  return send(c, result);
+}
+
+function parseJsonObject(text: string): { value: Record<string, unknown> } | { problem: Problem } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {
+      problem: problem("invalid-request", "The body is not valid JSON.", {
+        outcome: "not_executed",
+      }),
+    };
+  }
+  if (!isRecord(value)) {
+    return {
+      problem: problem("invalid-request", "The body must be a JSON object.", {
+        outcome: "not_executed",
+      }),
+    };
+  }
+  return { value };
+}
+
+/** Checks each expected field with its assertion, and refuses unknown ones. */
+function checkFields(
+  value: Record<string, unknown>,
+  fields: Record<string, (value: unknown, name: string) => void>,
+): Problem | undefined {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const [name, assert] of Object.entries(fields)) {
+    try {
+      if (!(name in value)) throw new TypeError(`Cannot use "${name}": it is required`);
+      assert(value[name], name);
+    } catch (error) {
+      fieldErrors[name] = [(error as Error).message];
+    }
+  }
+  for (const name of Object.keys(value)) {
+    if (!(name in fields)) fieldErrors[name] = ["Unknown field."];
+  }
+  return Object.keys(fieldErrors).length
+    ? problem("invalid-request", "Some fields are invalid; nothing was sent to WhiteBIT.", {
+      outcome: "not_executed",
+      fieldErrors,
+    })
+    : undefined;
+}
+
+function problemResponse(p: Problem): StoredResponse & { outcome?: Outcome } {
+  return {
+    status: p.status,
+    body: JSON.stringify(p),
+    contentType: "application/problem+json",
+    outcome: p.outcome,
+  };
+}
+
+function answer(c: Context<Env>, p: Problem): Response {
+  return send(c, problemResponse(p));
+}
+
+/** Sends a stored or fresh answer; problem bodies get this request's id. */
+function send(c: Context<Env>, response: StoredResponse): Response {
+  let body = response.body;
+  if (response.contentType === "application/problem+json") {
+    const p = JSON.parse(body) as Problem;
+    if (p.status === 401) c.header("WWW-Authenticate", 'Bearer realm="lending"');
+    if (p.status === 429 || p.status === 503) {
+      c.header("Retry-After", p.status === 429 ? "10" : "1");
+    }
+    body = JSON.stringify({ ...p, requestId: c.get("requestId") });
+  }
+  c.header("Content-Type", response.contentType);
+  return c.body(body, response.status as 200);
+}
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+let configured: { signature: string; app: LendingApp } | undefined;
+
+function setting(env: unknown, name: string): string | undefined {
+  if (isRecord(env) && typeof env[name] === "string") return env[name] as string;
+  try {
+    return typeof Deno === "undefined" ? undefined : Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env: not configured
+  }
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+/**
+ * The app configured from the environment: Workers bindings when present,
+ * else the Deno environment. Built once per isolate, rebuilt only if the
+ * configuration changes.
+ *
+ * @example
+ * ```ts
+ * import handler from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const response = await handler.fetch(new Request("http://localhost/healthz"), {});
+ * strictEqual(response.status, 200);
+ * ```
+ */
+const handler: LendingApp = {
+  fetch(request, env, context) {
+    const apiKey = setting(env, "WHITEBIT_API_KEY");
+    const apiSecret = setting(env, "WHITEBIT_API_SECRET");
+    const baseUrl = setting(env, "WHITEBIT_BASE_URL");
+    const tokens = list(setting(env, "LENDING_API_TOKENS"));
+    const corsOrigins = list(setting(env, "LENDING_CORS_ORIGINS"));
+    const signature = JSON.stringify([apiKey, apiSecret, baseUrl, tokens, corsOrigins]);
+    if (configured?.signature !== signature) {
+      const client = apiKey && apiSecret
+        ? { apiKey, apiSecret, baseUrl: baseUrl || undefined }
+        : undefined;
+      configured = { signature, app: createApp({ client, tokens, corsOrigins }) };
+    }
+    return configured.app.fetch(request, env, context);
+  },
+};
+
+export default handler;

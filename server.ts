@@ -62,6 +62,7 @@ export {
   type MemoryIdempotencyStoreOptions,
   type StoredResponse,
 } from "./idempotency.ts";
+export { DenoKvIdempotencyStore, type DenoKvIdempotencyStoreOptions } from "./kv_idempotency.ts";
 export { OPENAPI_DOCUMENT } from "./openapi.ts";
 export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./problem.ts";
 

@@ -3,6 +3,9 @@ import handler, {
   type AccessLogEntry,
   createApp,
   type CreateAppOptions,
+  DenoKvIdempotencyStore,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
   type Problem,
 } from "../server.ts";
 import { type SandboxAccount, type SandboxPlan, WhiteBitSandbox } from "../testing.ts";
@@ -346,77 +349,120 @@ Deno.test("server: WhiteBIT's answers become statuses a caller can act on", asyn
   }
 });
 
-Deno.test("server: Idempotency-Key replays, refuses another body, and refuses a duplicate in flight", async () => {
-  const { sandbox, invest } = setup();
-  const key = { "idempotency-key": "order-42" };
-  const first = await invest({ planId: PLAN.id, amount: "10" }, key);
-  strictEqual(first.status, 201);
-  const { id } = await first.json();
-  const again = await invest({ planId: PLAN.id, amount: "10" }, key);
-  strictEqual(again.status, 201);
-  strictEqual(again.headers.get("idempotent-replayed"), "true");
-  deepStrictEqual(await again.json(), { id });
-  strictEqual(sandbox.requests.length, 1, "the replay did not call WhiteBIT");
+const STORES: [string, () => Promise<{ store: IdempotencyStore } & AsyncDisposable>][] = [
+  [
+    "memory store",
+    () =>
+      Promise.resolve({
+        store: new MemoryIdempotencyStore(),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      }),
+  ],
+  ["Deno KV store", async () => {
+    const kv = await Deno.openKv(":memory:");
+    return {
+      store: new DenoKvIdempotencyStore(kv),
+      [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
+    };
+  }],
+];
 
-  const other = await invest({ planId: PLAN.id, amount: "11" }, key);
-  strictEqual(other.status, 422);
-  strictEqual((await problemOf(other)).type, "urn:lending-whitebit:problem:idempotency-key-reused");
-
-  sandbox.injectFault({ kind: "latency", ms: 50 });
-  const slow = invest({ planId: PLAN.id, amount: "12" }, { "idempotency-key": "order-43" });
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  const duplicate = await invest({ planId: PLAN.id, amount: "12" }, {
-    "idempotency-key": "order-43",
+for (const [name, open] of STORES) {
+  Deno.test(`server (${name}): 20 concurrent requests with one key invest once`, async () => {
+    await using stores = await open();
+    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    sandbox.injectFault({ kind: "latency", ms: 30 });
+    const responses = await Promise.all(
+      Array.from(
+        { length: 20 },
+        () => invest({ planId: PLAN.id, amount: "5" }, { "idempotency-key": "burst" }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    await Promise.all(responses.map((response) => response.body?.cancel()));
+    deepStrictEqual(statuses, [201, ...Array(19).fill(409)]);
+    strictEqual(sandbox.investments.length, 1);
   });
-  strictEqual(duplicate.status, 409);
-  strictEqual((await problemOf(duplicate)).outcome, "not_executed");
-  strictEqual((await slow).status, 201);
-  strictEqual(sandbox.investments.length, 2);
-});
 
-Deno.test("server: an unknown outcome is kept for the key, so a retry never invests twice", async () => {
-  const { sandbox, invest } = setup();
-  sandbox.injectFault({ kind: "drop", afterProcessing: true });
-  const key = { "idempotency-key": "order-7" };
-  const first = await invest({ planId: PLAN.id, amount: "10" }, key);
-  strictEqual(first.status, 502);
-  const retry = await invest({ planId: PLAN.id, amount: "10" }, key);
-  strictEqual(retry.status, 502);
-  strictEqual(retry.headers.get("idempotent-replayed"), "true");
-  strictEqual((await problemOf(retry)).outcome, "unknown");
-  strictEqual(sandbox.investments.length, 1);
-  strictEqual(sandbox.requests.length, 1);
-});
+  Deno.test(`server (${name}): Idempotency-Key replays, refuses another body, and refuses a duplicate in flight`, async () => {
+    await using stores = await open();
+    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    const key = { "idempotency-key": "order-42" };
+    const first = await invest({ planId: PLAN.id, amount: "10" }, key);
+    strictEqual(first.status, 201);
+    const { id } = await first.json();
+    const again = await invest({ planId: PLAN.id, amount: "10" }, key);
+    strictEqual(again.status, 201);
+    strictEqual(again.headers.get("idempotent-replayed"), "true");
+    deepStrictEqual(await again.json(), { id });
+    strictEqual(sandbox.requests.length, 1, "the replay did not call WhiteBIT");
 
-Deno.test("server: a not-executed failure frees the key for a retry", async () => {
-  const { sandbox, invest } = setup({}, {}, { maxRetries: 0 });
-  sandbox.injectFault({ kind: "respond", status: 429, body: "<html/>" });
-  const key = { "idempotency-key": "order-8" };
-  strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 429);
-  strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 201);
-  strictEqual(sandbox.investments.length, 1);
-});
+    const other = await invest({ planId: PLAN.id, amount: "11" }, key);
+    strictEqual(other.status, 422);
+    strictEqual(
+      (await problemOf(other)).type,
+      "urn:lending-whitebit:problem:idempotency-key-reused",
+    );
 
-Deno.test("server: keys are per caller token, and malformed keys are 400", async () => {
-  const { sandbox, call, invest } = setup();
-  const key = { "idempotency-key": "shared-name" };
-  strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 201);
-  const otherCaller = await call("/v1/investments", {
-    method: "POST",
-    token: TOKENS[1],
-    json: { planId: PLAN.id, amount: "10" },
-    headers: key,
+    sandbox.injectFault({ kind: "latency", ms: 50 });
+    const slow = invest({ planId: PLAN.id, amount: "12" }, { "idempotency-key": "order-43" });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const duplicate = await invest({ planId: PLAN.id, amount: "12" }, {
+      "idempotency-key": "order-43",
+    });
+    strictEqual(duplicate.status, 409);
+    strictEqual((await problemOf(duplicate)).outcome, "not_executed");
+    strictEqual((await slow).status, 201);
+    strictEqual(sandbox.investments.length, 2);
   });
-  strictEqual(otherCaller.status, 201);
-  strictEqual(otherCaller.headers.get("idempotent-replayed"), null);
-  strictEqual(sandbox.investments.length, 2);
-  for (const bad of ["", "x".repeat(256), "a b", "tab\there"]) {
-    const response = await invest({ planId: PLAN.id, amount: "10" }, { "idempotency-key": bad });
-    strictEqual(response.status, 400, JSON.stringify(bad));
-    await problemOf(response);
-  }
-  strictEqual(sandbox.investments.length, 2);
-});
+
+  Deno.test(`server (${name}): an unknown outcome is kept for the key, so a retry never invests twice`, async () => {
+    await using stores = await open();
+    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    sandbox.injectFault({ kind: "drop", afterProcessing: true });
+    const key = { "idempotency-key": "order-7" };
+    const first = await invest({ planId: PLAN.id, amount: "10" }, key);
+    strictEqual(first.status, 502);
+    const retry = await invest({ planId: PLAN.id, amount: "10" }, key);
+    strictEqual(retry.status, 502);
+    strictEqual(retry.headers.get("idempotent-replayed"), "true");
+    strictEqual((await problemOf(retry)).outcome, "unknown");
+    strictEqual(sandbox.investments.length, 1);
+    strictEqual(sandbox.requests.length, 1);
+  });
+
+  Deno.test(`server (${name}): a not-executed failure frees the key for a retry`, async () => {
+    await using stores = await open();
+    const { sandbox, invest } = setup({ idempotencyStore: stores.store }, {}, { maxRetries: 0 });
+    sandbox.injectFault({ kind: "respond", status: 429, body: "<html/>" });
+    const key = { "idempotency-key": "order-8" };
+    strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 429);
+    strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 201);
+    strictEqual(sandbox.investments.length, 1);
+  });
+
+  Deno.test(`server (${name}): keys are per caller token, and malformed keys are 400`, async () => {
+    await using stores = await open();
+    const { sandbox, call, invest } = setup({ idempotencyStore: stores.store });
+    const key = { "idempotency-key": "shared-name" };
+    strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 201);
+    const otherCaller = await call("/v1/investments", {
+      method: "POST",
+      token: TOKENS[1],
+      json: { planId: PLAN.id, amount: "10" },
+      headers: key,
+    });
+    strictEqual(otherCaller.status, 201);
+    strictEqual(otherCaller.headers.get("idempotent-replayed"), null);
+    strictEqual(sandbox.investments.length, 2);
+    for (const bad of ["", "x".repeat(256), "a b", "tab\there"]) {
+      const response = await invest({ planId: PLAN.id, amount: "10" }, { "idempotency-key": bad });
+      strictEqual(response.status, 400, JSON.stringify(bad));
+      await problemOf(response);
+    }
+    strictEqual(sandbox.investments.length, 2);
+  });
+}
 
 Deno.test("server: secure headers and request ids", async () => {
   const { call } = setup();

@@ -350,9 +350,8 @@ function send(c: Context<Env>, response: StoredResponse): Response {
   if (response.contentType === "application/problem+json") {
     const p = JSON.parse(body) as Problem;
     if (p.status === 401) c.header("WWW-Authenticate", 'Bearer realm="lending"');
-    if (p.status === 429 || p.status === 503) {
-      c.header("Retry-After", p.status === 429 ? "10" : "1");
-    }
+    const retryAfter = RETRY_AFTER[p.type];
+    if (retryAfter) c.header("Retry-After", retryAfter);
     body = JSON.stringify({ ...p, requestId: c.get("requestId") });
   }
   c.header("Content-Type", response.contentType);

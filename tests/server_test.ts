@@ -102,6 +102,7 @@ Deno.test("server: without tokens or credentials it is never an open proxy", asy
       );
       strictEqual(response.status, 503);
       strictEqual((await problemOf(response)).type, "urn:lending-whitebit:problem:not-configured");
+      strictEqual(response.headers.get("retry-after"), null);
     }
     strictEqual((await app.fetch(new Request("http://localhost/healthz"))).status, 200);
   }

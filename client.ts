@@ -576,9 +576,9 @@ export class WhiteBitClient {
    * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
    * sandbox.injectFault({ kind: "drop", afterProcessing: true }); // invest, then cut the line
    * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" })
-   *   .catch((error: WhiteBitError) => error);
-   * strictEqual(error.outcome, "unknown");
-   * const found = await client.findInvestment(error);
+   *   .then(() => null, (error: WhiteBitError) => error);
+   * strictEqual(error?.outcome, "unknown");
+   * const found = await client.findInvestment(error!);
    * strictEqual(found?.id, sandbox.investments[0].id); // it went through: do not invest again
    * ```
    *

@@ -107,28 +107,8 @@ export interface SandboxPlan {
   disabled?: boolean;
 }
 
-/** A plan as the sandbox holds it now. */
-export interface SandboxPlanState {
-  /** The plan id. */
-  id: string;
-  /** The invested currency. */
-  ticker: string;
-  /** 1 active, 2 no coins left, 3 inactive, 4 paused. */
-  status: 1 | 2 | 3 | 4;
-  /** Interest percent for the whole term. */
-  percent: string;
-  /** The term in minutes. */
-  duration: number;
-  /** The currency interest is paid in. */
-  interestTicker: string;
-  /** Units of `ticker` per unit of `interestTicker`. */
-  interestRatio: string;
-  /** The smallest investment. */
-  minInvestment: string;
-  /** The largest investment. */
-  maxInvestment: string;
-  /** What is left in the plan. */
-  maxPossibleInvestment: string;
+/** A plan as the sandbox holds it now: what Get plans shows, and what it keeps to itself. */
+export interface SandboxPlanState extends FixedPlan {
   /** The interest the plan can still pay, or `null` for unlimited. */
   interestCapacity: string | null;
   /** A special offer, not available through the API. */

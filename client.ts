@@ -19,18 +19,49 @@
  * @module
  */
 
+import { compareDecimal } from "./decimal.ts";
 import {
   AbortedError,
+  DryRunError,
   errorFromResponse,
   NetworkError,
   NonceError,
+  PreflightError,
+  type PreflightRejectionReason,
   RateLimitError,
   TimeoutError,
   WhiteBitError,
 } from "./errors.ts";
+import { readInterestPaymentsPage, readInvestmentsPage, readPlans } from "./parse.ts";
+import {
+  CLOSE_PATH,
+  INTEREST_PATH,
+  INVEST_PATH,
+  INVESTMENTS_PATH,
+  MAX_LIMIT,
+  MAX_OFFSET,
+  PLANS_PATH,
+  TIME_PATH,
+} from "./paths.ts";
 import { RateLimiter } from "./rate_limiter.ts";
+import { redactHeaders } from "./redact.ts";
 import { assertSigningKey, importApiSecret, signBody } from "./sign.ts";
-import { assertDecimalAmount, assertIdentifier, isRecord } from "./validate.ts";
+import {
+  type FixedPlan,
+  type InterestPayment,
+  type InterestPaymentsParams,
+  type Investment,
+  type InvestmentsParams,
+  type Page,
+  PLAN_STATUS,
+  type PlansParams,
+} from "./types.ts";
+import {
+  assertDecimalAmount,
+  assertIdentifier,
+  assertIntegerInRange,
+  isRecord,
+} from "./validate.ts";
 
 /** A `fetch`-compatible function. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -63,6 +94,12 @@ export interface WhiteBitClientOptions {
   now?: () => number;
   /** A limiter to share between clients on one IP. Default: one per client, 1000 per 10 s. */
   rateLimiter?: RateLimiter;
+  /**
+   * `true`: build and sign every request, then reject with a
+   * {@linkcode DryRunError} showing it (signature redacted) instead of
+   * sending it. Nothing is sent, no rate-limit slot is taken. Default `false`.
+   */
+  dryRun?: boolean;
 }
 
 /** What {@linkcode WhiteBitClient.invest} takes. */
@@ -89,8 +126,54 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-const INVEST_PATH = "/api/v4/main-account/smart/investment";
-const TIME_PATH = "/api/v4/public/time";
+/** Options of {@linkcode WhiteBitClient.invest}. */
+export interface InvestOptions extends CallOptions {
+  /**
+   * Look the plan up first (one extra read) and reject with a
+   * {@linkcode PreflightError} instead of sending the investment when
+   * WhiteBIT would refuse it: the plan is not listed or not active, or the
+   * amount is below `minInvestment`, above `maxInvestment` or above
+   * `maxPossibleInvestment`. Default `false`.
+   */
+  preflight?: boolean;
+}
+
+/** Options of {@linkcode WhiteBitClient.findInvestment}. */
+export interface FindInvestmentOptions extends CallOptions {
+  /**
+   * How far before `attemptedAt` an investment's `created` (WhiteBIT's clock)
+   * may lie and still count, for the difference between the two clocks.
+   * Default 60 000: above WhiteBIT's ±5 s nonce window, so a clock in window
+   * mode cannot be further off.
+   */
+  toleranceMs?: number;
+}
+
+/** What {@linkcode WhiteBitClient.findInvestment} reads from a failed invest: a {@linkcode WhiteBitError} has it all. */
+export type InvestFailure = Pick<
+  WhiteBitError,
+  "requestPath" | "outcome" | "params" | "attemptedAt"
+>;
+
+/** What an error about one signed request says about it. */
+interface RequestFacts {
+  requestPath: string;
+  nonce?: number;
+  params?: Record<string, unknown>;
+  attemptedAt?: number;
+}
+
+/** How each parameter of the read calls is checked before anything is sent. */
+const PARAM_RULES: Record<string, (value: unknown, name: string) => void> = {
+  id: assertIdentifier,
+  planId: assertIdentifier,
+  ticker: assertIdentifier,
+  status: (value, name) => assertIntegerInRange(value, name, { min: 1, max: 2 }),
+  limit: (value, name) => assertIntegerInRange(value, name, { min: 1, max: MAX_LIMIT }),
+  offset: (value, name) => assertIntegerInRange(value, name, { min: 0, max: MAX_OFFSET }),
+};
+
+const DEFAULT_TOLERANCE_MS = 60_000;
 const TIMED_OUT: unique symbol = Symbol("timed out");
 
 function defaultFetch(input: string, init: RequestInit): Promise<Response> {
@@ -130,6 +213,7 @@ export class WhiteBitClient {
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
   readonly #rateLimiter: RateLimiter;
+  readonly #dryRun: boolean;
   /** One request at a time in strict nonce mode: a limiter of 1 with no window is a lock. */
   readonly #sequencer: RateLimiter | undefined;
   #lastNonce = 0;
@@ -183,6 +267,7 @@ export class WhiteBitClient {
     );
     this.#rateLimiter = options.rateLimiter ?? new RateLimiter();
     this.#sequencer = this.nonceWindow ? undefined : new RateLimiter({ limit: 1, windowMs: 0 });
+    this.#dryRun = options.dryRun ?? false;
   }
 
   /** The correction applied to the local clock, in milliseconds, from {@linkcode WhiteBitClient.syncTime}. */
@@ -194,8 +279,8 @@ export class WhiteBitClient {
    * Creates a fixed-term investment (`POST /api/v4/main-account/smart/investment`).
    *
    * WhiteBIT has no idempotency key, so this is never retried once it may
-   * have run: a failure with `outcome: "unknown"` must be reconciled against
-   * the investments history before investing again.
+   * have run: a failure with `outcome: "unknown"` must be reconciled with
+   * {@linkcode WhiteBitClient.findInvestment} before investing again.
    *
    * @example
    * ```ts
@@ -211,24 +296,41 @@ export class WhiteBitClient {
    * strictEqual(before, "10000");
    * ```
    *
+   * @example Check the plan first, without spending the investment request
+   * ```ts
+   * import { PreflightError, WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const planId = sandbox.plans[0].id; // minInvestment "10", maxInvestment "100000"
+   * const error = await client.invest({ planId, amount: "100000.01" }, { preflight: true })
+   *   .catch((error) => error);
+   * strictEqual(error instanceof PreflightError && error.reason, "amount_above_maximum");
+   * strictEqual(error.outcome, "not_executed");
+   * ```
+   *
    * @param params The plan id and the amount as a decimal string.
-   * @param options A signal to cancel the call.
+   * @param options `preflight` to check the plan first; a signal to cancel the call.
    * @returns The new investment's id.
    * @throws {TypeError} If `planId` or `amount` is not a string; nothing is sent.
    * @throws {RangeError} If `amount` is not a plain positive decimal; nothing is sent.
+   * @throws {PreflightError} With `preflight`, if the plan would refuse the amount; the investment is not sent.
    * @throws {WhiteBitError} If WhiteBIT refused the investment or gave no clear answer.
    */
   async invest(
     params: InvestParams,
-    options: CallOptions = {},
+    options: InvestOptions = {},
   ): Promise<InvestResult> {
     assertIdentifier(params?.planId, "planId");
     assertDecimalAmount(params.amount, "amount");
-    const { result, nonce } = await this.#post(
-      INVEST_PATH,
-      { planId: params.planId, amount: params.amount },
-      { signal: options.signal, stateChanging: true },
-    );
+    const body = { planId: params.planId, amount: params.amount };
+    if (options.preflight) await this.#preflight(body, options.signal);
+    const { result, request } = await this.#post(INVEST_PATH, body, {
+      signal: options.signal,
+      stateChanging: true,
+    });
     if (
       isRecord(result) && typeof result.id === "string" && result.id.length > 0
     ) {
@@ -236,13 +338,299 @@ export class WhiteBitClient {
     }
     throw new WhiteBitError(
       `WhiteBIT accepted the investment but its answer has no "id". The investment was probably created: reconcile before investing again.`,
-      {
-        outcome: "unknown",
-        requestPath: INVEST_PATH,
-        nonce,
-        responseText: JSON.stringify(result),
-      },
+      { ...request, outcome: "unknown", responseText: JSON.stringify(result) },
     );
+  }
+
+  /**
+   * Lists the fixed plans open to this account (`POST /api/v4/main-account/smart/plans`).
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { ok } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const plans = await client.plans({ ticker: "USDT" });
+   * ok(plans.every((plan) => plan.ticker === "USDT" && typeof plan.minInvestment === "string"));
+   * ```
+   *
+   * @param params `ticker`: only plans investing this currency.
+   * @param options A signal to cancel the call.
+   * @returns The plans; `duration` in minutes, amounts as decimal strings.
+   * @throws {TypeError} If a parameter has the wrong type; nothing is sent.
+   * @throws {RangeError} If a parameter is out of range; nothing is sent.
+   * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
+   */
+  async plans(params: PlansParams = {}, options: CallOptions = {}): Promise<FixedPlan[]> {
+    return await this.#read(PLANS_PATH, params, ["ticker"], readPlans, options);
+  }
+
+  /**
+   * Reads one page of the investments history (`POST /api/v4/main-account/smart/investments`).
+   * {@linkcode WhiteBitClient.allInvestments} walks every page.
+   *
+   * @example
+   * ```ts
+   * import { INVESTMENT_STATUS, WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+   * const page = await client.investments({ status: INVESTMENT_STATUS.Active, limit: 10 });
+   * strictEqual(page.records[0].id, id);
+   * strictEqual(page.records[0].amount, "100");
+   * ```
+   *
+   * @param params Filters (`id`, `ticker`, `status`) and paging (`limit` 1–100, `offset` 0–10 000).
+   * @param options A signal to cancel the call.
+   * @returns The page; times in Unix seconds, amounts as decimal strings.
+   * @throws {TypeError} If a parameter has the wrong type; nothing is sent.
+   * @throws {RangeError} If a parameter is out of range; nothing is sent.
+   * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
+   */
+  async investments(
+    params: InvestmentsParams = {},
+    options: CallOptions = {},
+  ): Promise<Page<Investment>> {
+    return await this.#read(
+      INVESTMENTS_PATH,
+      params,
+      ["id", "ticker", "status", "limit", "offset"],
+      readInvestmentsPage,
+      options,
+    );
+  }
+
+  /**
+   * Walks the investments history page by page, from `offset` (default 0)
+   * in pages of `limit` (default 100), as far as WhiteBIT serves (offset
+   * 10 000). Parameters are checked when this is called. Records that arrive
+   * during the walk may shift the pages, so a record can be yielded twice.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+   * await client.invest({ planId: sandbox.plans[1].id, amount: "0.5" });
+   * const amounts = [];
+   * for await (const investment of client.allInvestments({ limit: 1 })) amounts.push(investment.amount);
+   * strictEqual(amounts.length, 2);
+   * ```
+   *
+   * @param params Filters, the page size (`limit`) and the first `offset`.
+   * @param options A signal to cancel the walk.
+   * @returns The investments, one at a time.
+   * @throws {TypeError} If a parameter has the wrong type; nothing is sent.
+   * @throws {RangeError} If a parameter is out of range; nothing is sent. While
+   *   walking: if the history goes on past offset 10 000, which WhiteBIT does
+   *   not serve (narrow it with `ticker` or `status`).
+   */
+  allInvestments(
+    params: InvestmentsParams = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<Investment, void, undefined> {
+    this.#query(params, ["id", "ticker", "status", "limit", "offset"]);
+    return this.#walk((page) => this.investments({ ...params, ...page }, options), params);
+  }
+
+  /**
+   * Closes an investment early, which WhiteBIT allows without penalty
+   * (`POST /api/v4/main-account/smart/investment/close`). State-changing:
+   * sent at most once, like an investment; after `outcome: "unknown"`, read
+   * `investments({ id })` to see whether it is closed.
+   *
+   * @example
+   * ```ts
+   * import { INVESTMENT_STATUS, WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+   * await client.closeInvestment(id);
+   * const { records } = await client.investments({ id });
+   * strictEqual(records[0].status, INVESTMENT_STATUS.Closed);
+   * strictEqual(sandbox.balance(sandbox.credentials.apiKey, "USDT"), "10000");
+   * ```
+   *
+   * @param id The investment id.
+   * @param options A signal to cancel the call.
+   * @throws {TypeError} If `id` is not a string; nothing is sent.
+   * @throws {RangeError} If `id` is empty or has whitespace; nothing is sent.
+   * @throws {CloseRejectedError} If it is already closed (`reason: "already_closed"`).
+   * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
+   */
+  async closeInvestment(id: string, options: CallOptions = {}): Promise<void> {
+    assertIdentifier(id, "id");
+    await this.#post(CLOSE_PATH, { id }, { signal: options.signal, stateChanging: true });
+  }
+
+  /**
+   * Reads one page of the interest payments history
+   * (`POST /api/v4/main-account/smart/interest-payment-history`).
+   * {@linkcode WhiteBitClient.allInterestPayments} walks every page.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * let now = Date.now();
+   * const sandbox = new WhiteBitSandbox({ now: () => now });
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, now: () => now });
+   * const plan = sandbox.plans[0]; // 2.5 % over 43 200 minutes
+   * await client.invest({ planId: plan.id, amount: "100" });
+   * now += plan.duration * 60_000; // the term passes
+   * const { records } = await client.interestPayments({ planId: plan.id });
+   * strictEqual(records[0].amount, "2.5");
+   * ```
+   *
+   * @param params Filters (`planId`, `ticker`) and paging (`limit` 1–100, `offset` 0–10 000).
+   * @param options A signal to cancel the call.
+   * @returns The page; `timestamp` in Unix seconds, amounts as decimal strings.
+   * @throws {TypeError} If a parameter has the wrong type; nothing is sent.
+   * @throws {RangeError} If a parameter is out of range; nothing is sent.
+   * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
+   */
+  async interestPayments(
+    params: InterestPaymentsParams = {},
+    options: CallOptions = {},
+  ): Promise<Page<InterestPayment>> {
+    return await this.#read(
+      INTEREST_PATH,
+      params,
+      ["planId", "ticker", "limit", "offset"],
+      readInterestPaymentsPage,
+      options,
+    );
+  }
+
+  /**
+   * Walks the interest payments history page by page, like
+   * {@linkcode WhiteBitClient.allInvestments}.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * let count = 0;
+   * for await (const _ of client.allInterestPayments({ ticker: "USDT" })) count++;
+   * strictEqual(count, 0);
+   * ```
+   *
+   * @param params Filters, the page size (`limit`) and the first `offset`.
+   * @param options A signal to cancel the walk.
+   * @returns The payments, one at a time.
+   * @throws {TypeError} If a parameter has the wrong type; nothing is sent.
+   * @throws {RangeError} If a parameter is out of range; nothing is sent. While
+   *   walking: if the history goes on past offset 10 000.
+   */
+  allInterestPayments(
+    params: InterestPaymentsParams = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<InterestPayment, void, undefined> {
+    this.#query(params, ["planId", "ticker", "limit", "offset"]);
+    return this.#walk((page) => this.interestPayments({ ...params, ...page }, options), params);
+  }
+
+  /**
+   * Reconciles an investment whose outcome is unknown: searches the whole
+   * investments history for one in the failed call's plan, of its exact
+   * amount (compared as decimals), created at or after the attempt (less
+   * `toleranceMs` for the clocks' difference). Sends only reads.
+   *
+   * It answers `null` at once, without a request, for an error of outcome
+   * `"not_executed"`: WhiteBIT provably did not invest.
+   *
+   * **The ambiguous case:** WhiteBIT records no request id, so investments of
+   * the same plan and amount made close together (identical concurrent
+   * invests, or a retry of the same amount within `toleranceMs`) cannot be
+   * told apart. Then this returns the one created closest to the attempt,
+   * which may belong to another call: it can say "found" for a call that did
+   * not run, never "not found" for one that did. Give concurrent investments
+   * different amounts where this matters.
+   *
+   * @example Find out whether a dropped investment went through
+   * ```ts
+   * import { WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * sandbox.injectFault({ kind: "drop", afterProcessing: true }); // invest, then cut the line
+   * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" })
+   *   .then(() => null, (error: WhiteBitError) => error);
+   * strictEqual(error?.outcome, "unknown");
+   * const found = await client.findInvestment(error!);
+   * strictEqual(found?.id, sandbox.investments[0].id); // it went through: do not invest again
+   * ```
+   *
+   * @param error A failed `invest()`'s error, or an object with its
+   *   `requestPath`, `outcome`, `params` and `attemptedAt` (such as the
+   *   error's JSON, kept to reconcile later).
+   * @param options `toleranceMs` (default 60 000) and a signal.
+   * @returns The investment, or `null` if there is none.
+   * @throws {TypeError} If `error` is not from `invest()` or lacks what is needed; nothing is sent.
+   * @throws {RangeError} If `toleranceMs` is negative, or the history goes on past offset 10 000.
+   * @throws {WhiteBitError} If a read failed: nothing is known yet.
+   */
+  async findInvestment(
+    error: InvestFailure,
+    options: FindInvestmentOptions = {},
+  ): Promise<Investment | null> {
+    if (error?.requestPath !== INVEST_PATH) {
+      throw new TypeError(
+        `Cannot find investment: the error must come from invest(): current requestPath is ${
+          JSON.stringify(error?.requestPath)
+        }`,
+      );
+    }
+    if (error.outcome === "not_executed") return null;
+    const { planId, amount } = error.params ?? {};
+    assertIdentifier(planId, "params.planId");
+    assertDecimalAmount(amount, "params.amount");
+    if (typeof error.attemptedAt !== "number" || !Number.isFinite(error.attemptedAt)) {
+      throw new TypeError(
+        `Cannot find investment: "attemptedAt" must be a number: current value is ${error.attemptedAt}`,
+      );
+    }
+    const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+    if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
+      throw new RangeError(
+        `Cannot find investment: "toleranceMs" must be a number >= 0: current value is ${toleranceMs}`,
+      );
+    }
+    const attempted = error.attemptedAt / 1000;
+    const earliest = Math.floor((error.attemptedAt - toleranceMs) / 1000);
+    let best: Investment | null = null;
+    for await (const investment of this.allInvestments({}, { signal: options.signal })) {
+      if (
+        investment.plan.id === planId && investment.created >= earliest &&
+        compareDecimal(investment.amount, amount) === 0 &&
+        (best === null ||
+          Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
+      ) {
+        best = investment;
+      }
+    }
+    return best;
   }
 
   /**
@@ -268,8 +656,7 @@ export class WhiteBitClient {
   async syncTime(options: CallOptions = {}): Promise<number> {
     const started = this.#now();
     const { response, text } = await this.#exchange(
-      TIME_PATH,
-      undefined,
+      { requestPath: TIME_PATH },
       { method: "GET" },
       options.signal,
     );
@@ -306,12 +693,134 @@ export class WhiteBitClient {
     return { baseUrl: this.baseUrl, nonceWindow: this.nonceWindow };
   }
 
+  /** Checks a read call's parameters, sends it and reads its answer. */
+  async #read<T>(
+    path: string,
+    params: object,
+    keys: readonly string[],
+    read: (result: unknown) => T,
+    options: CallOptions,
+  ): Promise<T> {
+    const query = this.#query(params, keys);
+    const { result, request } = await this.#post(path, query, {
+      signal: options.signal,
+      stateChanging: false,
+    });
+    try {
+      return read(result);
+    } catch (cause) {
+      throw new WhiteBitError(
+        `WhiteBIT's answer to ${path} is not as documented (${describeCause(cause)})`,
+        { ...request, outcome: "unknown", responseText: JSON.stringify(result), cause },
+      );
+    }
+  }
+
+  /** The parameters of `keys` that are set, each checked by its rule. */
+  #query(params: object, keys: readonly string[]): Record<string, unknown> {
+    if (!isRecord(params)) {
+      throw new TypeError(
+        `Cannot use the parameters: they must be an object: current value is ${params}`,
+      );
+    }
+    const query: Record<string, unknown> = {};
+    for (const key of keys) {
+      if (params[key] === undefined) continue;
+      PARAM_RULES[key](params[key], key);
+      query[key] = params[key];
+    }
+    return query;
+  }
+
+  /**
+   * Yields every record from `start.offset` on, a page of `start.limit` at a
+   * time, up to WhiteBIT's last offset; the last page's offset is pulled back
+   * to 10 000 and the records seen already are skipped.
+   */
+  async *#walk<T>(
+    readPage: (page: { limit: number; offset: number }) => Promise<Page<T>>,
+    start: { limit?: number; offset?: number },
+  ): AsyncGenerator<T, void, undefined> {
+    const limit = start.limit ?? MAX_LIMIT;
+    let offset = start.offset ?? 0;
+    let seen = 0;
+    for (;;) {
+      const { records } = await readPage({ limit, offset });
+      yield* records.slice(seen);
+      if (records.length < limit) return;
+      if (offset === MAX_OFFSET) {
+        throw new RangeError(
+          `Cannot read past offset ${MAX_OFFSET}: WhiteBIT serves no more of this history: current position is ${
+            offset + limit
+          } (narrow it with filters)`,
+        );
+      }
+      seen = Math.max(0, offset + limit - MAX_OFFSET);
+      offset = Math.min(offset + limit, MAX_OFFSET);
+    }
+  }
+
+  /**
+   * Checks that the plan would take the amount: one read of the plans, and
+   * exact decimal comparisons. Errors of the lookup that say it was refused
+   * pass through; one without a clear answer becomes a
+   * {@linkcode PreflightError}, as nothing was invested either way.
+   */
+  async #preflight(
+    params: { planId: string; amount: string },
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const facts = { requestPath: INVEST_PATH, params, outcome: "not_executed" as const };
+    let plans: FixedPlan[];
+    try {
+      plans = await this.plans({}, { signal });
+    } catch (cause) {
+      if (!(cause instanceof WhiteBitError) || cause.outcome !== "unknown") throw cause;
+      throw new PreflightError(
+        `Cannot check plan ${params.planId} before investing: the plan lookup got no clear answer. Nothing was invested.`,
+        { ...facts, reason: "plan_lookup_failed", cause },
+      );
+    }
+    const plan = plans.find((candidate) => candidate.id === params.planId);
+    const { amount } = params;
+    let refusal: [PreflightRejectionReason, string] | undefined;
+    if (!plan) {
+      refusal = [
+        "plan_not_offered",
+        `WhiteBIT does not offer plan ${params.planId} to this account`,
+      ];
+    } else if (plan.status !== PLAN_STATUS.Active) {
+      refusal = ["plan_not_active", `plan ${plan.id} has status ${plan.status}, not 1 (active)`];
+    } else if (compareDecimal(amount, plan.minInvestment) < 0) {
+      refusal = [
+        "amount_below_minimum",
+        `${amount} is below the plan's minimum ${plan.minInvestment}`,
+      ];
+    } else if (compareDecimal(amount, plan.maxInvestment) > 0) {
+      refusal = [
+        "amount_above_maximum",
+        `${amount} is above the plan's maximum ${plan.maxInvestment}`,
+      ];
+    } else if (compareDecimal(amount, plan.maxPossibleInvestment) > 0) {
+      refusal = [
+        "amount_above_available",
+        `${amount} is above what is left in the plan, ${plan.maxPossibleInvestment}`,
+      ];
+    }
+    if (refusal) {
+      throw new PreflightError(
+        `Cannot invest ${amount} in plan ${params.planId}: ${refusal[1]}. Nothing was sent.`,
+        { ...facts, reason: refusal[0], plan },
+      );
+    }
+  }
+
   /** Signs and sends one private call, retrying only 429s (never executed). */
   async #post(
     path: string,
     params: Record<string, unknown>,
     options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; nonce: number }> {
+  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
     for (let attempt = 0;; attempt++) {
       try {
         return await this.#attempt(path, params, options);
@@ -332,60 +841,47 @@ export class WhiteBitClient {
     path: string,
     params: Record<string, unknown>,
     options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; nonce: number }> {
+  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
     const { signal } = options;
     signal?.throwIfAborted();
+    if (this.#dryRun) {
+      const { request, headers, body } = await this.#sign(path, params);
+      throw new DryRunError(`Dry run: the request to ${path} was signed but not sent.`, {
+        ...request,
+        outcome: "not_executed",
+        request: {
+          method: "POST",
+          url: this.baseUrl + path,
+          headers: redactHeaders(headers),
+          body,
+        },
+      });
+    }
     const releaseSlot = await this.#rateLimiter.acquire(signal);
     try {
       const releaseTurn = await this.#sequencer?.acquire(signal);
       try {
-        const nonce = this.#nextNonce();
-        const body = JSON.stringify({
-          request: path,
-          nonce,
-          ...(this.nonceWindow ? { nonceWindow: true } : {}),
-          ...params,
-        });
-        this.#key ??= typeof this.#secret === "string"
-          ? importApiSecret(this.#secret)
-          : Promise.resolve(this.#secret);
-        const { payload, signature } = await signBody(await this.#key, body);
-        const { response, text } = await this.#exchange(path, nonce, {
+        const { request, headers, body } = await this.#sign(path, params);
+        const { response, text } = await this.#exchange(request, {
           method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            "X-TXC-APIKEY": this.#apiKey,
-            "X-TXC-PAYLOAD": payload,
-            "X-TXC-SIGNATURE": signature,
-          },
+          headers,
           // Deno's fetch was measured re-sending a string body on a new
           // connection when a reused keep-alive connection closed before the
           // answer; a Blob body is never replayed, and keeps Content-Length.
           body: options.stateChanging ? new Blob([body], { type: "application/json" }) : body,
         }, signal);
-        if (!response.ok) {
-          throw errorFromResponse({
-            requestPath: path,
-            nonce,
-            status: response.status,
-            text,
-            requestId: requestIdOf(response),
-          });
-        }
+        const answered = {
+          ...request,
+          status: response.status,
+          requestId: requestIdOf(response),
+        };
+        if (!response.ok) throw errorFromResponse({ ...answered, text });
         try {
-          return { result: JSON.parse(text), nonce };
+          return { result: JSON.parse(text), request: answered };
         } catch (cause) {
           throw new WhiteBitError(
             `WhiteBIT answered ${response.status} to ${path} with a body that is not JSON. The request was probably carried out: reconcile before sending it again.`,
-            {
-              status: response.status,
-              outcome: "unknown",
-              requestPath: path,
-              nonce,
-              responseText: text,
-              requestId: requestIdOf(response),
-              cause,
-            },
+            { ...answered, outcome: "unknown", responseText: text, cause },
           );
         }
       } finally {
@@ -396,6 +892,36 @@ export class WhiteBitClient {
     }
   }
 
+  /** Builds the body with a fresh nonce and signs it, at the moment of sending. */
+  async #sign(
+    path: string,
+    params: Record<string, unknown>,
+  ): Promise<{ request: RequestFacts; headers: Record<string, string>; body: string }> {
+    const attemptedAt = Math.floor(this.#now() + this.#clockOffsetMs);
+    const nonce = Math.max(attemptedAt, this.#lastNonce + 1);
+    this.#lastNonce = nonce;
+    const body = JSON.stringify({
+      request: path,
+      nonce,
+      ...(this.nonceWindow ? { nonceWindow: true } : {}),
+      ...params,
+    });
+    this.#key ??= typeof this.#secret === "string"
+      ? importApiSecret(this.#secret)
+      : Promise.resolve(this.#secret);
+    const { payload, signature } = await signBody(await this.#key, body);
+    return {
+      request: { requestPath: path, nonce, params, attemptedAt },
+      headers: {
+        "Content-Type": "application/json",
+        "X-TXC-APIKEY": this.#apiKey,
+        "X-TXC-PAYLOAD": payload,
+        "X-TXC-SIGNATURE": signature,
+      },
+      body,
+    };
+  }
+
   /**
    * Sends one request and reads its whole answer within the timeout. Rejects
    * with the signal's reason if it is already aborted (nothing sent), and
@@ -403,11 +929,11 @@ export class WhiteBitClient {
    * left but no answer came back.
    */
   async #exchange(
-    path: string,
-    nonce: number | undefined,
+    request: RequestFacts,
     init: RequestInit,
     signal: AbortSignal | undefined,
   ): Promise<{ response: Response; text: string }> {
+    const path = request.requestPath;
     signal?.throwIfAborted();
     const controller = new AbortController();
     const timer = setTimeout(
@@ -425,12 +951,7 @@ export class WhiteBitClient {
       });
       return { response, text: await response.text() };
     } catch (cause) {
-      const details = {
-        outcome: "unknown" as const,
-        requestPath: path,
-        nonce,
-        cause,
-      };
+      const details = { ...request, outcome: "unknown" as const, cause };
       if (controller.signal.reason === TIMED_OUT) {
         throw new TimeoutError(
           `No answer from WhiteBIT to ${path} within ${this.#timeoutMs} ms. The request may have been carried out: reconcile before sending it again.`,
@@ -453,15 +974,6 @@ export class WhiteBitClient {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
-  }
-
-  #nextNonce(): number {
-    const nonce = Math.max(
-      Math.floor(this.#now() + this.#clockOffsetMs),
-      this.#lastNonce + 1,
-    );
-    this.#lastNonce = nonce;
-    return nonce;
   }
 }
 

@@ -22,6 +22,25 @@ interface Scaled {
   scale: number;
 }
 
+/**
+ * Tells whether a value is a plain decimal string such as `"100"`, `"0"`,
+ * `"10.0"` or `"-0.25"`: what the other functions here accept.
+ *
+ * @example
+ * ```ts
+ * import { isDecimal } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(["0", "10.0", "-1", "1e3", " 1", 1].map(isDecimal), [true, true, true, false, false, false]);
+ * ```
+ *
+ * @param value Anything.
+ * @returns `true` for a plain decimal string.
+ */
+export function isDecimal(value: unknown): value is string {
+  return typeof value === "string" && DECIMAL.test(value);
+}
+
 function parse(value: string): Scaled {
   if (!DECIMAL.test(value)) {
     throw new TypeError(`Cannot parse decimal: current value is "${value}"`);
@@ -130,4 +149,41 @@ export function multiplyDecimal(a: string, b: string): string {
   const x = parse(a);
   const y = parse(b);
   return format(x.units * y.units, x.scale + y.scale);
+}
+
+/**
+ * Divides two decimal strings, keeping `scale` decimal places and dropping
+ * the rest (towards zero), as a payout in a currency with that many decimals
+ * is cut.
+ *
+ * @example
+ * ```ts
+ * import { divideDecimal } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(divideDecimal("1", "40000", { scale: 8 }), "0.000025");
+ * strictEqual(divideDecimal("2", "3", { scale: 4 }), "0.6666");
+ * ```
+ *
+ * @param a A plain decimal string.
+ * @param b A plain decimal string, not zero.
+ * @param options `scale`: the decimal places kept, a whole number >= 0.
+ * @returns `a ÷ b` cut to `scale` places, without trailing zeros.
+ * @throws {RangeError} If `b` is zero or `scale` is not a whole number >= 0.
+ */
+export function divideDecimal(a: string, b: string, options: { scale: number }): string {
+  const { scale } = options;
+  if (!Number.isInteger(scale) || scale < 0) {
+    throw new RangeError(
+      `Cannot divide decimals: "scale" must be a whole number >= 0: current value is ${scale}`,
+    );
+  }
+  const x = parse(a);
+  const y = parse(b);
+  if (y.units === 0n) {
+    throw new RangeError(`Cannot divide decimals: the divisor is zero: current value is "${b}"`);
+  }
+  const numerator = x.units * 10n ** BigInt(y.scale + scale);
+  const denominator = y.units * 10n ** BigInt(x.scale);
+  return format(numerator / denominator, scale);
 }

@@ -24,6 +24,8 @@
  * @module
  */
 
+import { CLOSE_PATH, INVEST_PATH } from "./paths.ts";
+import type { FixedPlan } from "./types.ts";
 import { isRecord } from "./validate.ts";
 
 /**
@@ -43,6 +45,18 @@ export type InvestmentRejectionReason =
   | "plan_cannot_cover_interest"
   | "unknown";
 
+/** Why WhiteBIT refused to close an investment (its 422 `code`). */
+export type CloseRejectionReason = "already_closed" | "unknown";
+
+/** Why an investment was refused by the pre-flight check, before anything was invested. */
+export type PreflightRejectionReason =
+  | "plan_not_offered"
+  | "plan_not_active"
+  | "amount_below_minimum"
+  | "amount_above_maximum"
+  | "amount_above_available"
+  | "plan_lookup_failed";
+
 /** What every {@linkcode WhiteBitError} is built from. */
 export interface WhiteBitErrorOptions {
   /** The HTTP status, if WhiteBIT answered. */
@@ -57,6 +71,10 @@ export interface WhiteBitErrorOptions {
   requestPath: string;
   /** The nonce the request was signed with, if it was signed. */
   nonce?: number;
+  /** The call's parameters as sent in the body (never credentials), such as `planId` and `amount`. */
+  params?: Record<string, unknown>;
+  /** When the request was signed to be sent: Unix milliseconds, on the client's clock corrected by `syncTime()`. */
+  attemptedAt?: number;
   /** The response text, trimmed and shortened. */
   responseText?: string;
   /** A request id from the answer's headers (`x-request-id` or `cf-ray`). */
@@ -99,6 +117,17 @@ export class WhiteBitError extends Error {
   readonly requestPath: string;
   /** The nonce the request was signed with, if it was signed. */
   readonly nonce: number | undefined;
+  /**
+   * The call's parameters as sent in the body, such as `{ planId, amount }`
+   * for an investment (`{}` if none). Never credentials.
+   */
+  readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * When the request was signed to be sent, in Unix milliseconds on the
+   * client's clock corrected by `syncTime()`; `undefined` if it never was.
+   * With `params`, what `client.findInvestment()` needs to reconcile.
+   */
+  readonly attemptedAt: number | undefined;
   /** The response text, trimmed and cut to 2000 characters ("" if none). */
   readonly responseText: string;
   /** A request id from the answer's headers, for WhiteBIT support. */
@@ -121,6 +150,8 @@ export class WhiteBitError extends Error {
     this.outcome = options.outcome;
     this.requestPath = options.requestPath;
     this.nonce = options.nonce;
+    this.params = { ...options.params };
+    this.attemptedAt = options.attemptedAt;
     this.responseText = (options.responseText ?? "").trim().slice(
       0,
       MAX_RESPONSE_TEXT,
@@ -239,6 +270,153 @@ export class InvestmentRejectedError extends WhiteBitError {
   constructor(message: string, options: WhiteBitErrorOptions) {
     super(message, options);
     this.reason = REJECTION_REASONS[options.code ?? -1] ?? "unknown";
+  }
+}
+
+const CLOSE_REJECTION_REASONS: Record<number, CloseRejectionReason> = {
+  0: "already_closed",
+};
+
+/**
+ * 422 to a close: WhiteBIT refused to close the investment; `reason` comes
+ * from WhiteBIT's `code` (its only documented one, 0, is "Investment is
+ * already closed"). Nothing was executed.
+ *
+ * @example
+ * ```ts
+ * import { CloseRejectedError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.closeInvestment(id);
+ * const error = await client.closeInvestment(id).catch((error) => error);
+ * strictEqual(error instanceof CloseRejectedError, true);
+ * strictEqual(error.reason, "already_closed");
+ * ```
+ */
+export class CloseRejectedError extends WhiteBitError {
+  /** Always `"CloseRejectedError"`. */
+  override name = "CloseRejectedError";
+  /** Why, from WhiteBIT's `code`; `"unknown"` for a code not documented. */
+  readonly reason: CloseRejectionReason;
+
+  /**
+   * Creates a rejection; its `reason` comes from `options.code`.
+   *
+   * @param message What went wrong.
+   * @param options The details; `code` sets `reason`.
+   */
+  constructor(message: string, options: WhiteBitErrorOptions) {
+    super(message, options);
+    this.reason = CLOSE_REJECTION_REASONS[options.code ?? -1] ?? "unknown";
+  }
+}
+
+/** What a {@linkcode PreflightError} is built from. */
+export interface PreflightErrorOptions extends WhiteBitErrorOptions {
+  /** Why the investment was refused. */
+  reason: PreflightRejectionReason;
+  /** The plan as WhiteBIT listed it, if it did. */
+  plan?: FixedPlan;
+}
+
+/**
+ * `invest(params, { preflight: true })` found that WhiteBIT would refuse the
+ * investment, so it was never sent (`outcome: "not_executed"`): the plan is
+ * not offered or not active, or the amount is outside the plan's limits or
+ * above what is left in it. `"plan_lookup_failed"`: the plan lookup had no
+ * clear answer (its error is the `cause`), so nothing was invested either.
+ *
+ * @example
+ * ```ts
+ * import { PreflightError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "1" }, { preflight: true })
+ *   .catch((error) => error);
+ * strictEqual(error instanceof PreflightError, true);
+ * strictEqual(error.reason, "amount_below_minimum");
+ * strictEqual(sandbox.investments.length, 0);
+ * ```
+ */
+export class PreflightError extends WhiteBitError {
+  /** Always `"PreflightError"`. */
+  override name = "PreflightError";
+  /** Why the investment was refused. */
+  readonly reason: PreflightRejectionReason;
+  /** The plan as WhiteBIT listed it, if it did. */
+  readonly plan: FixedPlan | undefined;
+
+  /**
+   * Creates a pre-flight rejection.
+   *
+   * @param message What went wrong.
+   * @param options The details, the reason and the plan.
+   */
+  constructor(message: string, options: PreflightErrorOptions) {
+    super(message, options);
+    this.reason = options.reason;
+    this.plan = options.plan;
+  }
+}
+
+/** A signed request as a dry run shows it: the signature redacted, the API key shortened. */
+export interface PreparedRequest {
+  /** Always `"POST"`. */
+  method: string;
+  /** The full URL. */
+  url: string;
+  /** The headers, redacted by `redactHeaders()`. */
+  headers: Record<string, string>;
+  /** The JSON body, exactly as it would be sent. */
+  body: string;
+}
+
+/** What a {@linkcode DryRunError} is built from. */
+export interface DryRunErrorOptions extends WhiteBitErrorOptions {
+  /** The request that was not sent. */
+  request: PreparedRequest;
+}
+
+/**
+ * A client made with `dryRun: true` builds and signs each request, then
+ * stops with this error instead of sending it (`outcome: "not_executed"`):
+ * no request, no rate-limit slot, nothing at WhiteBIT. `request` shows what
+ * would have been sent, with the signature redacted.
+ *
+ * @example
+ * ```ts
+ * import { DryRunError, WhiteBitClient } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const client = new WhiteBitClient({ apiKey: "key-1234", apiSecret: "secret", dryRun: true });
+ * const error = await client.closeInvestment("0d7b66ff").catch((error) => error);
+ * strictEqual(error instanceof DryRunError, true);
+ * strictEqual(error.request.headers["x-txc-signature"], "[redacted]");
+ * strictEqual(JSON.parse(error.request.body).id, "0d7b66ff");
+ * ```
+ */
+export class DryRunError extends WhiteBitError {
+  /** Always `"DryRunError"`. */
+  override name = "DryRunError";
+  /** The request that was not sent. */
+  readonly request: PreparedRequest;
+
+  /**
+   * Creates a dry-run stop.
+   *
+   * @param message What was not sent.
+   * @param options The details and the prepared request.
+   */
+  constructor(message: string, options: DryRunErrorOptions) {
+    super(message, options);
+    this.request = options.request;
   }
 }
 
@@ -382,6 +560,10 @@ export interface ResponseDetails {
   requestPath: string;
   /** The nonce the request was signed with. */
   nonce?: number;
+  /** The call's parameters as sent. */
+  params?: Record<string, unknown>;
+  /** When the request was signed to be sent, Unix milliseconds. */
+  attemptedAt?: number;
   /** The HTTP status. */
   status: number;
   /** The whole response text. */
@@ -397,12 +579,18 @@ interface ParsedBody {
   fieldErrors: Record<string, string[]>;
 }
 
-const INVEST_PATH = "/api/v4/main-account/smart/investment";
+/** The 422 rejection class of each state-changing path. */
+const REJECTIONS: Record<string, typeof WhiteBitError> = {
+  [INVEST_PATH]: InvestmentRejectedError,
+  [CLOSE_PATH]: CloseRejectedError,
+};
 const NONCE_TEXT = /\bnonce\b/i;
 
 /**
  * Turns a WhiteBIT answer that is not a success into the matching error:
- * by HTTP status first, then `code`. Reads every body shape WhiteBIT was seen
+ * by HTTP status first, then `code`; a 422 is an
+ * {@linkcode InvestmentRejectedError} on the invest path, a
+ * {@linkcode CloseRejectedError} on the close path. Reads every body shape WhiteBIT was seen
  * to send: nested message arrays, `errors` as `{}`/`[]`/absent, `msg`,
  * `error`, extra `success`/`result`, non-JSON text and empty bodies.
  *
@@ -434,6 +622,8 @@ export function errorFromResponse(details: ResponseDetails): WhiteBitError {
     outcome,
     requestPath: details.requestPath,
     nonce: details.nonce,
+    params: details.params,
+    attemptedAt: details.attemptedAt,
     responseText: text,
     requestId: details.requestId,
   };
@@ -456,10 +646,10 @@ export function errorFromResponse(details: ResponseDetails): WhiteBitError {
       return new AuthenticationError(message, options);
     case 403:
       return new PermissionError(message, options);
-    case 422:
-      if (details.requestPath === INVEST_PATH) {
-        return new InvestmentRejectedError(message, options);
-      }
+    case 422: {
+      const Rejection = REJECTIONS[details.requestPath];
+      if (Rejection) return new Rejection(message, options);
+    }
   }
   return status >= 500 ? new ServerError(message, options) : new WhiteBitError(message, options);
 }

@@ -31,14 +31,35 @@
 export {
   type CallOptions,
   type FetchLike,
+  type FindInvestmentOptions,
+  type InvestFailure,
+  type InvestOptions,
   type InvestParams,
   type InvestResult,
   WhiteBitClient,
   type WhiteBitClientOptions,
 } from "./client.ts";
 export {
+  type FixedPlan,
+  type InterestPayment,
+  type InterestPaymentsParams,
+  type Investment,
+  INVESTMENT_STATUS,
+  type InvestmentsParams,
+  type InvestmentStatus,
+  type Page,
+  type PagingParams,
+  PLAN_STATUS,
+  type PlansParams,
+  type PlanStatus,
+} from "./types.ts";
+export {
   AbortedError,
   AuthenticationError,
+  CloseRejectedError,
+  type CloseRejectionReason,
+  DryRunError,
+  type DryRunErrorOptions,
   errorFromResponse,
   InvestmentRejectedError,
   type InvestmentRejectionReason,
@@ -46,6 +67,10 @@ export {
   NonceError,
   type Outcome,
   PermissionError,
+  PreflightError,
+  type PreflightErrorOptions,
+  type PreflightRejectionReason,
+  type PreparedRequest,
   RateLimitError,
   type ResponseDetails,
   ServerError,
@@ -56,5 +81,10 @@ export {
 } from "./errors.ts";
 export { RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
 export { assertSigningKey, importApiSecret, signBody, type SignedBody } from "./sign.ts";
-export { assertDecimalAmount, assertIdentifier, isDecimalAmount } from "./validate.ts";
+export {
+  assertDecimalAmount,
+  assertIdentifier,
+  assertIntegerInRange,
+  isDecimalAmount,
+} from "./validate.ts";
 export { redactHeaders } from "./redact.ts";

@@ -5,6 +5,11 @@
  * WhiteBIT's status and body, keeps balances and a ledger with exact decimal
  * arithmetic, rate-limits like WhiteBIT, and injects faults on demand.
  *
+ * It serves the five fixed-lending endpoints (plans, invest, investments
+ * history, close, interest payments history) and the public time. Its clock
+ * (`now`) drives maturity: once an investment's term has passed, the next
+ * look at the sandbox pays its interest, returns its amount and closes it.
+ *
  * Use it in process (`sandbox.fetch`) or over real HTTP on 127.0.0.1
  * (`sandbox.listen()`).
  *
@@ -26,11 +31,30 @@
 
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { addDecimal, compareDecimal, multiplyDecimal, subtractDecimal } from "./decimal.ts";
+import {
+  addDecimal,
+  compareDecimal,
+  divideDecimal,
+  isDecimal,
+  multiplyDecimal,
+  subtractDecimal,
+} from "./decimal.ts";
 import { type LoopbackServer, serveLoopback } from "./loopback_server.ts";
+import {
+  CLOSE_PATH,
+  INTEREST_PATH,
+  INVEST_PATH,
+  INVESTMENTS_PATH,
+  MAX_LIMIT,
+  MAX_OFFSET,
+  PLANS_PATH,
+  PRIVATE_PREFIX,
+  TIME_PATH,
+} from "./paths.ts";
+import type { FixedPlan, InterestPayment, Investment } from "./types.ts";
 import { isRecord } from "./validate.ts";
 
-export { addDecimal, compareDecimal, multiplyDecimal, subtractDecimal };
+export { addDecimal, compareDecimal, divideDecimal, isDecimal, multiplyDecimal, subtractDecimal };
 export type { LoopbackServer };
 
 /** An account of the sandbox. */
@@ -63,7 +87,11 @@ export interface SandboxPlan {
   duration?: number;
   /** The currency interest is paid in. Default: `ticker`. */
   interestTicker?: string;
-  /** Interest currency per invested currency unit. Default `"1"`. */
+  /**
+   * Units of `ticker` per unit of `interestTicker`: the interest paid is the
+   * interest in `ticker` divided by this, cut to the interest ticker's
+   * decimals. Default `"1"`.
+   */
   interestRatio?: string;
   /** The smallest investment. */
   minInvestment: string;
@@ -79,28 +107,8 @@ export interface SandboxPlan {
   disabled?: boolean;
 }
 
-/** A plan as the sandbox holds it now. */
-export interface SandboxPlanState {
-  /** The plan id. */
-  id: string;
-  /** The invested currency. */
-  ticker: string;
-  /** 1 active, 2 no coins left, 3 inactive, 4 paused. */
-  status: 1 | 2 | 3 | 4;
-  /** Interest percent for the whole term. */
-  percent: string;
-  /** The term in minutes. */
-  duration: number;
-  /** The currency interest is paid in. */
-  interestTicker: string;
-  /** Interest currency per invested currency unit. */
-  interestRatio: string;
-  /** The smallest investment. */
-  minInvestment: string;
-  /** The largest investment. */
-  maxInvestment: string;
-  /** What is left in the plan. */
-  maxPossibleInvestment: string;
+/** A plan as the sandbox holds it now: what Get plans shows, and what it keeps to itself. */
+export interface SandboxPlanState extends FixedPlan {
   /** The interest the plan can still pay, or `null` for unlimited. */
   interestCapacity: string | null;
   /** A special offer, not available through the API. */
@@ -121,12 +129,24 @@ export interface SandboxInvestment {
   ticker: string;
   /** The amount, as sent. */
   amount: string;
-  /** 1 active, 2 closed. */
+  /** 1 active, 2 closed (early, or at maturity). */
   status: 1 | 2;
   /** Creation time, Unix seconds. */
   created: number;
+  /** Last change, Unix seconds. */
+  updated: number;
+  /** Maturity, Unix seconds: `created` plus the plan's duration. */
+  paymentTime: number;
+  /** The interest paid, `"0"` until maturity. */
+  interestPaid: string;
   /** The nonce of the request that created it. */
   nonce: number;
+}
+
+/** One interest payment in the sandbox's ledger. */
+export interface SandboxInterestPayment extends InterestPayment {
+  /** The paid account's API key. */
+  apiKey: string;
 }
 
 /** One request that reached the sandbox. */
@@ -176,8 +196,14 @@ export interface WhiteBitSandboxOptions {
   plans?: SandboxPlan[];
   /** Decimal places allowed per ticker. Default 8 for any ticker not listed. */
   precision?: Record<string, number>;
-  /** The sandbox's clock, in Unix milliseconds. Default `Date.now`. */
+  /**
+   * The sandbox's clock, in Unix milliseconds. Default `Date.now`. It stamps
+   * investments and drives maturity: pass a function reading a variable to
+   * move time in tests.
+   */
   now?: () => number;
+  /** Makes each new investment's id. Default `crypto.randomUUID`. */
+  newId?: () => string;
   /** Requests per window per API key. Default 1000. */
   rateLimit?: number;
   /** The rate limit's window in milliseconds. Default 10 000. */
@@ -227,12 +253,10 @@ const DEMO_PLANS: SandboxPlan[] = [
   },
 ];
 
-const INVEST_PATH = "/api/v4/main-account/smart/investment";
-const PRIVATE_PREFIX = "/api/v4/main-account/";
 const NONCE_WINDOW_MS = 5_000;
 const MIN_AMOUNT = "0.000001";
 const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const INTEGER = /^-?\d{1,15}$/;
 const HEX_SIGNATURE = /^[0-9a-f]{128}$/;
 const RATE_LIMIT_PAGE =
   "<html>\r\n<head><title>429 Too Many Requests</title></head>\r\n<body>\r\n<center><h1>429 Too Many Requests</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>";
@@ -309,10 +333,12 @@ export class WhiteBitSandbox {
   readonly #accounts = new Map<string, AccountState>();
   readonly #plans = new Map<string, SandboxPlanState>();
   readonly #investments: SandboxInvestment[] = [];
+  readonly #payments: SandboxInterestPayment[] = [];
   readonly #requests: SandboxRequestRecord[] = [];
   readonly #faults: PendingFault[] = [];
   readonly #precision: Record<string, number>;
   readonly #now: () => number;
+  readonly #newId: () => string;
   readonly #rateLimit: number;
   readonly #rateLimitWindowMs: number;
   readonly #rateLog = new Map<string, number[]>();
@@ -373,6 +399,7 @@ export class WhiteBitSandbox {
     };
     this.#precision = options.precision ?? {};
     this.#now = options.now ?? Date.now;
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#rateLimit = options.rateLimit ?? 1000;
     this.#rateLimitWindowMs = options.rateLimitWindowMs ?? 10_000;
     this.#app = this.#routes();
@@ -383,9 +410,16 @@ export class WhiteBitSandbox {
     return [...this.#plans.values()].map((plan) => ({ ...plan }));
   }
 
-  /** Every investment made, oldest first (copies). */
+  /** Every investment made, oldest first (copies), matured up to the sandbox's clock. */
   get investments(): SandboxInvestment[] {
+    this.#settle();
     return this.#investments.map((investment) => ({ ...investment }));
+  }
+
+  /** Every interest payment, in the order paid (copies), up to the sandbox's clock. */
+  get interestPayments(): SandboxInterestPayment[] {
+    this.#settle();
+    return this.#payments.map((payment) => ({ ...payment }));
   }
 
   /** Every request that reached the sandbox, oldest first (copies). */
@@ -410,6 +444,7 @@ export class WhiteBitSandbox {
    * @returns The balance as a decimal string (`"0"` if none).
    */
   balance(apiKey: string, ticker: string): string {
+    this.#settle();
     return this.#accounts.get(apiKey)?.balances.get(ticker) ?? "0";
   }
 
@@ -602,16 +637,21 @@ export class WhiteBitSandbox {
   #routes(): Hono<Env> {
     const app = new Hono<Env>();
     app.get(
-      "/api/v4/public/time",
+      TIME_PATH,
       (c) => c.json({ time: Math.floor(this.#now() / 1000) }),
     );
     app.use(PRIVATE_PREFIX + "*", async (c, next) => {
       if (c.req.method !== "POST") return c.body(null, 404);
       const failure = await this.#authenticate(c);
       if (failure) return failure;
+      this.#settle();
       await next();
     });
+    app.post(PLANS_PATH, (c) => this.#listPlans(c));
     app.post(INVEST_PATH, (c) => this.#invest(c));
+    app.post(INVESTMENTS_PATH, (c) => this.#listInvestments(c));
+    app.post(CLOSE_PATH, (c) => this.#close(c));
+    app.post(INTEREST_PATH, (c) => this.#listInterestPayments(c));
     app.notFound((c) => c.body(null, 404));
     return app;
   }
@@ -718,7 +758,7 @@ export class WhiteBitSandbox {
       errors.amount = ["The amount field is required."];
     } else if (typeof raw !== "string" || !NUMERIC.test(raw)) {
       errors.amount = ["The amount field must be a valid number"];
-    } else if (!PLAIN_DECIMAL.test(raw.trim()) || raw !== raw.trim()) {
+    } else if (!isDecimal(raw)) {
       errors.amount = ["Invalid decimal amount"];
     } else if (compareDecimal(raw, MIN_AMOUNT) < 0) {
       errors.amount = ["The amount must be at least 0.000001."];
@@ -740,10 +780,7 @@ export class WhiteBitSandbox {
       return c.json(validationFailed(errors), 400);
     }
     const balance = account.balances.get(plan.ticker) ?? "0";
-    const interest = multiplyDecimal(
-      multiplyDecimal(amount, plan.percent),
-      multiplyDecimal(plan.interestRatio, "0.01"),
-    );
+    const interest = this.#interest(amount, plan);
     const inner = (code: number, message: string) =>
       c.json({
         code,
@@ -782,19 +819,250 @@ export class WhiteBitSandbox {
     if (plan.interestCapacity !== null) {
       plan.interestCapacity = subtractDecimal(plan.interestCapacity, interest);
     }
+    const created = Math.floor(this.#now() / 1000);
     const investment: SandboxInvestment = {
-      id: crypto.randomUUID(),
+      id: this.#newId(),
       apiKey: account.apiKey,
       planId: plan.id,
       ticker: plan.ticker,
       amount,
       status: 1,
-      created: Math.floor(this.#now() / 1000),
+      created,
+      updated: created,
+      paymentTime: created + plan.duration * 60,
+      interestPaid: "0",
       nonce: c.get("nonce"),
     };
     this.#investments.push(investment);
     return c.json({ id: investment.id }, 201);
   }
+
+  /** Plans open through the API: not disabled, no special offers, not inactive. */
+  #listPlans(c: PrivateContext): Response {
+    const params = c.get("params");
+    const errors: Record<string, string[]> = {};
+    this.#checkTicker(params.ticker, errors);
+    if (Object.keys(errors).length > 0) return c.json(validationFailed(errors), 400);
+    const plans = [...this.#plans.values()].filter((plan) =>
+      !plan.disabled && !plan.specialOffer && plan.status !== 3 &&
+      (isAbsent(params.ticker) || plan.ticker === params.ticker)
+    );
+    return c.json(plans.map(publicPlan));
+  }
+
+  /** The account's investments, newest first. */
+  #listInvestments(c: PrivateContext): Response {
+    const account = c.get("account");
+    const params = c.get("params");
+    const errors: Record<string, string[]> = {};
+    if (
+      !isAbsent(params.id) &&
+      !this.#investments.some((investment) => investment.id === params.id)
+    ) {
+      errors.id = ["The selected id is invalid."];
+    }
+    this.#checkTicker(params.ticker, errors);
+    if (!isAbsent(params.status) && ![1, 2, "1", "2"].includes(params.status as number)) {
+      errors.status = ["The selected status is invalid."];
+    }
+    const paging = readPaging(params, errors);
+    if (!paging) return c.json(validationFailed(errors), 400);
+    const records = this.#investments.filter((investment) =>
+      investment.apiKey === account.apiKey &&
+      (isAbsent(params.id) || investment.id === params.id) &&
+      (isAbsent(params.ticker) || investment.ticker === params.ticker) &&
+      (isAbsent(params.status) || investment.status === Number(params.status))
+    ).reverse();
+    return c.json(page(records, paging, (investment) => this.#publicInvestment(investment)));
+  }
+
+  /** Closes an active investment early: its amount goes back to the balance, no interest. */
+  #close(c: PrivateContext): Response {
+    const account = c.get("account");
+    const { id } = c.get("params");
+    if (isAbsent(id)) {
+      return c.json(validationFailed({ id: ["The id field is required."] }), 400);
+    }
+    if (typeof id !== "string") {
+      return c.json(validationFailed({ id: ["The id must be a string."] }), 400);
+    }
+    const investment = this.#investments.find((candidate) =>
+      candidate.id === id && candidate.apiKey === account.apiKey
+    );
+    if (!investment) {
+      return c.json(validationFailed({ id: ["Investment not found"] }), 400);
+    }
+    if (investment.status === 2) {
+      return c.json({
+        code: 0,
+        message: "Inner validation failed",
+        errors: { error: ["Investment is already closed"] },
+      }, 422);
+    }
+    const plan = this.#plans.get(investment.planId)!;
+    if (plan.interestCapacity !== null) {
+      plan.interestCapacity = addDecimal(
+        plan.interestCapacity,
+        this.#interest(investment.amount, plan),
+      );
+    }
+    this.#release(investment, Math.floor(this.#now() / 1000));
+    return c.json({});
+  }
+
+  /** The account's interest payments, newest first. */
+  #listInterestPayments(c: PrivateContext): Response {
+    const account = c.get("account");
+    const params = c.get("params");
+    const errors: Record<string, string[]> = {};
+    if (
+      !isAbsent(params.planId) &&
+      (typeof params.planId !== "string" || !this.#plans.has(params.planId))
+    ) {
+      errors.planId = ["The selected planId is invalid."];
+    }
+    this.#checkTicker(params.ticker, errors);
+    const paging = readPaging(params, errors);
+    if (!paging) return c.json(validationFailed(errors), 400);
+    const records = this.#payments.filter((payment) =>
+      payment.apiKey === account.apiKey &&
+      (isAbsent(params.planId) || payment.planId === params.planId) &&
+      (isAbsent(params.ticker) || payment.ticker === params.ticker)
+    ).reverse().sort((a, b) => b.timestamp - a.timestamp);
+    return c.json(page(records, paging, ({ apiKey: _, ...payment }) => payment));
+  }
+
+  /** Adds "The selected ticker is invalid." unless `ticker` is absent or a ticker the sandbox knows. */
+  #checkTicker(ticker: unknown, errors: Record<string, string[]>): void {
+    if (isAbsent(ticker)) return;
+    const known = new Set(Object.keys(this.#precision));
+    for (const plan of this.#plans.values()) known.add(plan.ticker).add(plan.interestTicker);
+    for (const account of this.#accounts.values()) {
+      for (const held of account.balances.keys()) known.add(held);
+    }
+    if (typeof ticker !== "string" || !known.has(ticker)) {
+      errors.ticker = ["The selected ticker is invalid."];
+    }
+  }
+
+  #publicInvestment(investment: SandboxInvestment): Investment {
+    return {
+      id: investment.id,
+      plan: publicPlan(this.#plans.get(investment.planId)!),
+      status: investment.status,
+      created: investment.created,
+      updated: investment.updated,
+      paymentTime: investment.paymentTime,
+      amount: investment.amount,
+      interestPaid: investment.interestPaid,
+    };
+  }
+
+  /**
+   * The interest of `amount` over the plan's term, in the interest ticker:
+   * `amount × percent / 100 / interestRatio`, cut to that ticker's decimals.
+   */
+  #interest(amount: string, plan: SandboxPlanState): string {
+    return divideDecimal(
+      multiplyDecimal(amount, plan.percent),
+      multiplyDecimal("100", plan.interestRatio),
+      { scale: this.#precision[plan.interestTicker] ?? 8 },
+    );
+  }
+
+  /** Pays every investment whose term has passed on the sandbox's clock. */
+  #settle(): void {
+    const now = Math.floor(this.#now() / 1000);
+    for (const investment of this.#investments) {
+      if (investment.status !== 1 || investment.paymentTime > now) continue;
+      const plan = this.#plans.get(investment.planId)!;
+      const account = this.#accounts.get(investment.apiKey)!;
+      const interest = this.#interest(investment.amount, plan);
+      const held = account.balances.get(plan.interestTicker) ?? "0";
+      account.balances.set(plan.interestTicker, addDecimal(held, interest));
+      investment.interestPaid = interest;
+      this.#payments.push({
+        apiKey: account.apiKey,
+        planId: plan.id,
+        investmentId: investment.id,
+        amount: interest,
+        ticker: plan.interestTicker,
+        timestamp: investment.paymentTime,
+      });
+      this.#release(investment, investment.paymentTime);
+    }
+  }
+
+  /** Closes an investment: its amount goes back to the balance and to the plan. */
+  #release(investment: SandboxInvestment, time: number): void {
+    const plan = this.#plans.get(investment.planId)!;
+    const account = this.#accounts.get(investment.apiKey)!;
+    const held = account.balances.get(plan.ticker) ?? "0";
+    account.balances.set(plan.ticker, addDecimal(held, investment.amount));
+    plan.maxPossibleInvestment = addDecimal(plan.maxPossibleInvestment, investment.amount);
+    if (plan.status === 2) plan.status = 1;
+    investment.status = 2;
+    investment.updated = time;
+  }
+}
+
+function publicPlan(plan: SandboxPlanState): FixedPlan {
+  return {
+    id: plan.id,
+    ticker: plan.ticker,
+    status: plan.status,
+    percent: plan.percent,
+    duration: plan.duration,
+    interestTicker: plan.interestTicker,
+    interestRatio: plan.interestRatio,
+    minInvestment: plan.minInvestment,
+    maxInvestment: plan.maxInvestment,
+    maxPossibleInvestment: plan.maxPossibleInvestment,
+  };
+}
+
+/** Laravel's reading of an optional field: `undefined`, `null` and `""` are absent. */
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === "";
+}
+
+/**
+ * Reads `limit` (1–100, default 100) and `offset` (0–10 000, default 0) as
+ * WhiteBIT's validator does, adding messages to `errors`; `undefined` if
+ * there are any errors at all.
+ */
+function readPaging(
+  params: Record<string, unknown>,
+  errors: Record<string, string[]>,
+): { limit: number; offset: number } | undefined {
+  const read = (name: string, fallback: number, min: number, max: number) => {
+    const value = params[name];
+    if (isAbsent(value)) return fallback;
+    const text = typeof value === "number" ? String(value) : value;
+    if (typeof text !== "string" || !INTEGER.test(text)) {
+      errors[name] = [`The ${name} must be an integer.`];
+    } else if (Number(text) < min) {
+      errors[name] = [`The ${name} must be at least ${min}.`];
+    } else if (Number(text) > max) {
+      errors[name] = [`The ${name} must not be greater than ${max}.`];
+    }
+    return Number(text);
+  };
+  const limit = read("limit", MAX_LIMIT, 1, MAX_LIMIT);
+  const offset = read("offset", 0, 0, MAX_OFFSET);
+  return Object.keys(errors).length > 0 ? undefined : { limit, offset };
+}
+
+function page<T, R>(
+  records: T[],
+  paging: { limit: number; offset: number },
+  show: (record: T) => R,
+): { offset: number; limit: number; records: R[] } {
+  return {
+    offset: paging.offset,
+    limit: paging.limit,
+    records: records.slice(paging.offset, paging.offset + paging.limit).map(show),
+  };
 }
 
 function planUnavailable(plan: SandboxPlanState): string | undefined {

@@ -117,6 +117,43 @@ export function assertIdentifier(
 }
 
 /**
+ * Throws unless `value` is a whole number within `min` and `max`, as a page
+ * size, an offset or a status code must be.
+ *
+ * @example
+ * ```ts
+ * import { assertIntegerInRange } from "@lending/whitebit";
+ * import { throws } from "node:assert/strict";
+ *
+ * assertIntegerInRange(100, "limit", { min: 1, max: 100 });
+ * throws(() => assertIntegerInRange(101, "limit", { min: 1, max: 100 }), RangeError);
+ * throws(() => assertIntegerInRange("1", "limit", { min: 1, max: 100 }), TypeError);
+ * ```
+ *
+ * @param value The value to check.
+ * @param name The field name used in the error message.
+ * @param range The smallest and the largest value allowed.
+ * @throws {TypeError} If `value` is not a number.
+ * @throws {RangeError} If it is not a whole number within the range.
+ */
+export function assertIntegerInRange(
+  value: unknown,
+  name: string,
+  range: { min: number; max: number },
+): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(
+      `Cannot use "${name}": it must be a whole number: current type is ${typeof value}`,
+    );
+  }
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new RangeError(
+      `Cannot use "${name}": it must be a whole number from ${range.min} to ${range.max}: current value is ${value}`,
+    );
+  }
+}
+
+/**
  * Tells whether a value is a plain object (not `null`, not an array).
  *
  * @example

@@ -1,6 +1,8 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import {
   AuthenticationError,
+  CloseRejectedError,
+  type CloseRejectionReason,
   errorFromResponse,
   InvestmentRejectedError,
   type InvestmentRejectionReason,
@@ -14,6 +16,7 @@ import {
 } from "../mod.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";
+const CLOSE = "/api/v4/main-account/smart/investment/close";
 const HTML_429 = "<html><head><title>429 Too Many Requests</title></head></html>";
 
 interface Case {
@@ -25,6 +28,7 @@ interface Case {
   code?: number;
   fieldErrors?: Record<string, string[]>;
   reason?: InvestmentRejectionReason;
+  closeReason?: CloseRejectionReason;
   path?: string;
 }
 
@@ -204,15 +208,70 @@ const CASES: Case[] = [
     fieldErrors: { amount: ["Invalid decimal amount"] },
   },
   {
-    name: "422 on another path is not an investment rejection",
+    name: "422 on the close path is a close rejection, not an investment rejection",
     status: 422,
     text:
-      '{"code":1,"message":"Inner validation failed","errors":{"id":["Investment is already closed"]}}',
+      '{"code":0,"message":"Inner validation failed","errors":{"error":["Investment is already closed"]}}',
+    type: CloseRejectedError,
+    outcome: "not_executed",
+    code: 0,
+    fieldErrors: { error: ["Investment is already closed"] },
+    closeReason: "already_closed",
+    path: CLOSE,
+  },
+  {
+    name: "422 on the close path with an undocumented code: reason unknown",
+    status: 422,
+    text: '{"code":1,"message":"Inner validation failed","errors":{"id":["?"]}}',
+    type: CloseRejectedError,
+    outcome: "not_executed",
+    code: 1,
+    closeReason: "unknown",
+    path: CLOSE,
+  },
+  {
+    name: "422 on a read path is a plain WhiteBitError",
+    status: 422,
+    text: '{"code":1,"message":"Inner validation failed","errors":{}}',
     type: WhiteBitError,
     outcome: "not_executed",
     code: 1,
-    path: "/api/v4/main-account/smart/investment/close",
+    path: "/api/v4/main-account/smart/investments",
   },
+  ...[
+    "/api/v4/main-account/smart/plans",
+    "/api/v4/main-account/smart/investments",
+    "/api/v4/main-account/smart/interest-payment-history",
+    CLOSE,
+  ].flatMap((path): Case[] => [
+    {
+      name: `400 on ${path} is a ValidationError`,
+      status: 400,
+      text: JSON.stringify({
+        code: 0,
+        message: "Validation failed",
+        errors: { ticker: ["The selected ticker is invalid."] },
+      }),
+      type: ValidationError,
+      outcome: "not_executed",
+      code: 0,
+      fieldErrors: { ticker: ["The selected ticker is invalid."] },
+      path,
+    },
+    {
+      name: `403 on ${path} is a PermissionError`,
+      status: 403,
+      text: JSON.stringify({
+        code: 0,
+        message:
+          "You don't have permission to use this endpoint. Please contact support for more details",
+      }),
+      type: PermissionError,
+      outcome: "not_executed",
+      code: 0,
+      path,
+    },
+  ]),
 ];
 
 for (const c of CASES) {
@@ -234,6 +293,7 @@ for (const c of CASES) {
     strictEqual(error.responseText, c.text.trim());
     if (c.fieldErrors) deepStrictEqual(error.fieldErrors, c.fieldErrors);
     if (c.reason) strictEqual((error as InvestmentRejectedError).reason, c.reason);
+    if (c.closeReason) strictEqual((error as CloseRejectedError).reason, c.closeReason);
     strictEqual(error.message.includes(c.outcome === "unknown" ? "reconcile" : "Nothing"), true);
   });
 }

@@ -201,3 +201,165 @@ Deno.test("sandbox over HTTP: keep-alive, chunked bodies and a drop", async () =
   strictEqual(dropped instanceof TypeError, true);
   strictEqual(sandbox.investments.length, 1);
 });
+
+const PLANS = "/api/v4/main-account/smart/plans";
+const INVESTMENTS = "/api/v4/main-account/smart/investments";
+const CLOSE = "/api/v4/main-account/smart/investment/close";
+const INTEREST = "/api/v4/main-account/smart/interest-payment-history";
+const call = (sandbox: WhiteBitSandbox, path: string, nonce: number, params = {}) =>
+  send(sandbox, JSON.stringify({ request: path, nonce, ...params }), { path });
+const failed = (errors: Record<string, string[]>, status = 400) => ({
+  status,
+  body: { code: 0, message: "Validation failed", errors },
+});
+
+Deno.test("sandbox: Get plans answers the documented fields, and 400 for an unknown ticker", async () => {
+  const sandbox = sandboxAt(T);
+  deepStrictEqual(await call(sandbox, PLANS, T), {
+    status: 200,
+    body: [{
+      id: "p1",
+      ticker: "USDT",
+      status: 1,
+      percent: "1",
+      duration: 43_200,
+      interestTicker: "USDT",
+      interestRatio: "1",
+      minInvestment: "1",
+      maxInvestment: "500",
+      maxPossibleInvestment: "500",
+    }],
+  });
+  deepStrictEqual(
+    await call(sandbox, PLANS, T + 1, { ticker: "DOGE" }),
+    failed({ ticker: ["The selected ticker is invalid."] }),
+  );
+});
+
+Deno.test("sandbox: the investments history pages within limit 1–100 and offset 0–10 000", async () => {
+  const sandbox = sandboxAt(T);
+  let nonce = T;
+  for (let i = 0; i < 3; i++) strictEqual((await send(sandbox, invest(++nonce))).status, 201);
+  const answer = await call(sandbox, INVESTMENTS, ++nonce, { limit: "2", offset: 1 });
+  strictEqual(answer.status, 200);
+  deepStrictEqual([answer.body.offset, answer.body.limit, answer.body.records.length], [1, 2, 2]);
+  deepStrictEqual(Object.keys(answer.body.records[0]).sort(), [
+    "amount",
+    "created",
+    "id",
+    "interestPaid",
+    "paymentTime",
+    "plan",
+    "status",
+    "updated",
+  ]);
+  const limits: [Record<string, unknown>, Record<string, string[]>][] = [
+    [{ limit: 0 }, { limit: ["The limit must be at least 1."] }],
+    [{ limit: 101 }, { limit: ["The limit must not be greater than 100."] }],
+    [{ limit: 1.5 }, { limit: ["The limit must be an integer."] }],
+    [{ limit: "ten" }, { limit: ["The limit must be an integer."] }],
+    [{ offset: -1 }, { offset: ["The offset must be at least 0."] }],
+    [{ offset: 10_001 }, { offset: ["The offset must not be greater than 10000."] }],
+    [{ status: 3 }, { status: ["The selected status is invalid."] }],
+    [
+      { id: "nope", ticker: "XYZ", status: 0 },
+      {
+        id: ["The selected id is invalid."],
+        ticker: ["The selected ticker is invalid."],
+        status: ["The selected status is invalid."],
+      },
+    ],
+  ];
+  for (const [params, errors] of limits) {
+    deepStrictEqual(await call(sandbox, INVESTMENTS, ++nonce, params), failed(errors));
+  }
+  strictEqual(
+    (await call(sandbox, INVESTMENTS, ++nonce, { limit: 100, offset: 10_000 })).status,
+    200,
+  );
+});
+
+Deno.test("sandbox: Close answers 200 {}, then WhiteBIT's 422, and 400s for a bad id", async () => {
+  const sandbox = sandboxAt(T);
+  const { body } = await send(sandbox, invest(T));
+  deepStrictEqual(
+    await call(sandbox, CLOSE, T + 1),
+    failed({ id: ["The id field is required."] }),
+  );
+  deepStrictEqual(
+    await call(sandbox, CLOSE, T + 2, { id: "nope" }),
+    failed({ id: ["Investment not found"] }),
+  );
+  deepStrictEqual(await call(sandbox, CLOSE, T + 3, { id: body.id }), { status: 200, body: {} });
+  strictEqual(sandbox.balance(KEY, "USDT"), "1000");
+  deepStrictEqual(await call(sandbox, CLOSE, T + 4, { id: body.id }), {
+    status: 422,
+    body: {
+      code: 0,
+      message: "Inner validation failed",
+      errors: { error: ["Investment is already closed"] },
+    },
+  });
+});
+
+Deno.test("sandbox: the interest payments history validates planId and ticker", async () => {
+  const sandbox = sandboxAt(T);
+  deepStrictEqual(
+    await call(sandbox, INTEREST, T, { planId: "nope", ticker: "XYZ" }),
+    failed({
+      planId: ["The selected planId is invalid."],
+      ticker: ["The selected ticker is invalid."],
+    }),
+  );
+  deepStrictEqual(await call(sandbox, INTEREST, T + 1, { planId: "p1", ticker: "USDT" }), {
+    status: 200,
+    body: { offset: 0, limit: 100, records: [] },
+  });
+});
+
+Deno.test("sandbox: no value of any parameter makes a lending endpoint answer 5xx", async () => {
+  const sandbox = sandboxAt(T);
+  const { body: created } = await send(sandbox, invest(T));
+  const values: unknown[] = [
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    "",
+    " ",
+    "x",
+    "1e3",
+    "-0",
+    "٣",
+    "9".repeat(400),
+    [],
+    [1],
+    {},
+    { a: 1 },
+    created.id,
+    created.id, // a second close: 422
+  ];
+  const fields: Record<string, string[]> = {
+    [PLANS]: ["ticker"],
+    [INVEST]: ["planId", "amount"],
+    [INVESTMENTS]: ["id", "ticker", "status", "limit", "offset"],
+    [CLOSE]: ["id"],
+    [INTEREST]: ["planId", "ticker", "limit", "offset"],
+  };
+  let nonce = T;
+  const statuses = new Set<number>();
+  for (const [path, names] of Object.entries(fields)) {
+    for (const name of names) {
+      for (const value of values) {
+        const { status } = await call(sandbox, path, ++nonce, { [name]: value });
+        statuses.add(status);
+        strictEqual(status < 500, true, `${path} ${name}=${JSON.stringify(value)} → ${status}`);
+      }
+    }
+  }
+  deepStrictEqual([...statuses].sort(), [200, 400, 422], "success and refusal paths were reached");
+});

@@ -61,12 +61,22 @@ Deno.test("no error of any kind shows the secret or the API key", async () => {
     await collect(client.invest({ planId, amount: "10" }));
   }
   await collect(client.invest({ planId, amount: "10" }, { signal: AbortSignal.abort() }));
+  await collect(client.closeInvestment("no-such-investment")); // 400
+  await collect(client.plans({ ticker: "DOGE" })); // 400
+  await collect(client.investments({ limit: 500 })); // RangeError, not sent
+  await collect(client.invest({ planId, amount: "1" }, { preflight: true })); // PreflightError
+  await collect(
+    new WhiteBitClient({ apiKey: API_KEY, apiSecret: API_SECRET, dryRun: true }).invest({
+      planId,
+      amount: "10",
+    }),
+  ); // DryRunError
   await collect(
     new WhiteBitClient({ apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: "http://127.0.0.1:9" })
       .invest({ planId, amount: "10" }),
   ); // connection refused
   await sandbox.settled();
-  ok(errors.length >= 9, `collected ${errors.length}`);
+  ok(errors.length >= 14, `collected ${errors.length}`);
   ok(errors.some((error) => error instanceof WhiteBitError && error.status === undefined));
   for (const error of errors) {
     for (const view of views(error)) assertClean(view, `${(error as Error).name}`);

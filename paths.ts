@@ -1,0 +1,33 @@
+/**
+ * WhiteBIT's API paths used by this package, in one place for the client,
+ * the error mapping and the sandbox.
+ *
+ * @example
+ * ```ts
+ * import { CLOSE_PATH } from "./paths.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(CLOSE_PATH, "/api/v4/main-account/smart/investment/close");
+ * ```
+ *
+ * @module
+ */
+
+/** Get plans (fixed lending). */
+export const PLANS_PATH = "/api/v4/main-account/smart/plans";
+/** Invest in a fixed plan. */
+export const INVEST_PATH = "/api/v4/main-account/smart/investment";
+/** Close a fixed investment early. */
+export const CLOSE_PATH = "/api/v4/main-account/smart/investment/close";
+/** The investments history. */
+export const INVESTMENTS_PATH = "/api/v4/main-account/smart/investments";
+/** The interest payments history. */
+export const INTEREST_PATH = "/api/v4/main-account/smart/interest-payment-history";
+/** Public server time, unsigned `GET`. */
+export const TIME_PATH = "/api/v4/public/time";
+/** Every private call starts with this. */
+export const PRIVATE_PREFIX = "/api/v4/main-account/";
+/** The largest page WhiteBIT serves. */
+export const MAX_LIMIT = 100;
+/** The largest offset WhiteBIT accepts. */
+export const MAX_OFFSET = 10_000;

@@ -107,20 +107,10 @@ function writeJson(path: string, value: unknown): Promise<void> {
   return Deno.writeTextFile(path, JSON.stringify(value, null, 2) + "\n");
 }
 
-/**
- * Rejects with a clear error if `signal` aborts first; `onAbort` stops
- * whatever `promise` waits on.
- */
-export function beforeDeadline<T>(
-  promise: Promise<T>,
-  signal: AbortSignal,
-  onAbort?: () => unknown,
-): Promise<T> {
+/** Settles as `promise` does, or rejects with a clear error if `signal` aborts first. */
+export function beforeDeadline<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort?.();
-      reject(new Error(`Cannot finish: the deadline passed: ${signal.reason}`));
-    };
+    const abort = () => reject(new Error(`Cannot finish: the deadline passed: ${signal.reason}`));
     if (signal.aborted) return abort();
     signal.addEventListener("abort", abort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
@@ -157,7 +147,9 @@ export async function reportFromProcess(
   const stdout = decoder.decode(output.stdout).trim();
   if (!output.success) {
     throw new Error(
-      `Cannot run ${command}: exit ${output.code}${output.signal ? ` (${output.signal})` : ""}\n` +
+      `Cannot run ${command}: ${
+        job.signal.aborted ? `${job.signal.reason}: ` : ""
+      }exit ${output.code}${output.signal ? ` (${output.signal})` : ""}\n` +
         `${stdout}\n${decoder.decode(output.stderr)}`,
     );
   }

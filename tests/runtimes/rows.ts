@@ -36,6 +36,8 @@ type MiniflareConstructor = new (options: {
 
 /** workerd refuses a date newer than its binary (2026-05-03 for the pinned one). */
 const WORKERD_COMPATIBILITY_DATE = "2026-04-26";
+/** How long stopping workerd may take, even after the row's deadline. */
+const DISPOSE_MS = 10_000;
 
 export const RUNTIMES: RuntimeRow[] = [
   {
@@ -107,6 +109,6 @@ async function runInWorkerd(job: RuntimeJob): Promise<RuntimeReport> {
       job.signal,
     );
   } finally {
-    await mf.dispose();
+    await beforeDeadline(mf.dispose(), AbortSignal.timeout(DISPOSE_MS));
   }
 }

@@ -63,10 +63,51 @@ import {
   isRecord,
 } from "./validate.ts";
 
-/** A `fetch`-compatible function. */
+/**
+ * A `fetch`-compatible function.
+ *
+ * @example
+ * ```ts
+ * import { type FetchLike, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const paths: string[] = [];
+ * const logged: FetchLike = (input, init) => {
+ *   paths.push(new URL(input).pathname);
+ *   return sandbox.fetch(input, init);
+ * };
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: logged });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * deepStrictEqual(paths, ["/api/v4/main-account/smart/investment"]);
+ * ```
+ */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Options of {@linkcode WhiteBitClient}. */
+/**
+ * Options of {@linkcode WhiteBitClient}.
+ *
+ * @example
+ * ```ts
+ * import { RateLimiter, WhiteBitClient, type WhiteBitClientOptions } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const options: WhiteBitClientOptions = {
+ *   ...sandbox.credentials, // apiKey and apiSecret
+ *   fetch: sandbox.fetch, // leave out for the real WhiteBIT
+ *   nonceWindow: false, // strictly rising nonces, one request at a time
+ *   timeoutMs: 5_000,
+ *   maxRetries: 0,
+ *   rateLimiter: new RateLimiter({ limit: 500, windowMs: 10_000 }),
+ * };
+ * const client = new WhiteBitClient(options);
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * strictEqual(client.nonceWindow, false);
+ * ```
+ */
 export interface WhiteBitClientOptions {
   /** The public API key. */
   apiKey: string;
@@ -102,7 +143,22 @@ export interface WhiteBitClientOptions {
   dryRun?: boolean;
 }
 
-/** What {@linkcode WhiteBitClient.invest} takes. */
+/**
+ * What {@linkcode WhiteBitClient.invest} takes.
+ *
+ * @example
+ * ```ts
+ * import { type InvestParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const params: InvestParams = { planId: sandbox.plans[1].id, amount: "0.5" }; // never 0.5 as a number
+ * await client.invest(params);
+ * strictEqual(sandbox.investments[0].amount, "0.5");
+ * ```
+ */
 export interface InvestParams {
   /** The fixed plan's id. */
   planId: string;
@@ -110,13 +166,47 @@ export interface InvestParams {
   amount: string;
 }
 
-/** A created investment. */
+/**
+ * A created investment.
+ *
+ * @example
+ * ```ts
+ * import { type InvestResult, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const result: InvestResult = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * strictEqual(result.id, sandbox.investments[0].id);
+ * ```
+ */
 export interface InvestResult {
   /** WhiteBIT's id of the new investment. */
   id: string;
 }
 
-/** Per-call options. */
+/**
+ * Per-call options.
+ *
+ * @example
+ * ```ts
+ * import { type CallOptions, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const controller = new AbortController();
+ * controller.abort(new Error("changed my mind"));
+ * const options: CallOptions = { signal: controller.signal };
+ * await rejects(
+ *   client.invest({ planId: sandbox.plans[0].id, amount: "100" }, options),
+ *   { message: "changed my mind" },
+ * );
+ * strictEqual(sandbox.requests.length, 0); // aborted before sending: nothing sent
+ * ```
+ */
 export interface CallOptions {
   /**
    * Cancels the call. Before the request is sent, the call rejects with the

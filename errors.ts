@@ -33,10 +33,52 @@ import { isRecord } from "./validate.ts";
  * where it provably did not (a 4xx answer, or the request never left);
  * `"unknown"` after a 5xx, a dropped connection, a timeout or an abort once
  * the request was sent.
+ *
+ * @example
+ * ```ts
+ * import { type Outcome, WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "respond", status: 502, afterProcessing: true });
+ * let outcome: Outcome | undefined;
+ * try {
+ *   await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * } catch (error) {
+ *   if (error instanceof WhiteBitError) outcome = error.outcome;
+ * }
+ * strictEqual(outcome, "unknown");
+ * strictEqual(sandbox.investments.length, 1); // the money did move: reconcile
+ * ```
  */
 export type Outcome = "not_executed" | "unknown";
 
-/** Why WhiteBIT refused an investment (its 422 `code`, never its text). */
+/**
+ * Why WhiteBIT refused an investment (its 422 `code`, never its text).
+ *
+ * @example
+ * ```ts
+ * import {
+ *   InvestmentRejectedError,
+ *   type InvestmentRejectionReason,
+ *   WhiteBitClient,
+ * } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * let reason: InvestmentRejectionReason | undefined;
+ * try {
+ *   await client.invest({ planId: sandbox.plans[0].id, amount: "5" }); // the plan's minimum is 10
+ * } catch (error) {
+ *   if (error instanceof InvestmentRejectedError) reason = error.reason;
+ * }
+ * strictEqual(reason, "amount_below_minimum");
+ * ```
+ */
 export type InvestmentRejectionReason =
   | "investment_exists"
   | "amount_below_minimum"
@@ -57,7 +99,24 @@ export type PreflightRejectionReason =
   | "amount_above_available"
   | "plan_lookup_failed";
 
-/** What every {@linkcode WhiteBitError} is built from. */
+/**
+ * What every {@linkcode WhiteBitError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError, type WhiteBitErrorOptions } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const options: WhiteBitErrorOptions = {
+ *   outcome: "unknown",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   nonce: 1700000000000,
+ * };
+ * const error = new TimeoutError("No answer within 10000 ms", options);
+ * strictEqual(error.status, undefined); // no answer came
+ * strictEqual(error.nonce, 1700000000000);
+ * ```
+ */
 export interface WhiteBitErrorOptions {
   /** The HTTP status, if WhiteBIT answered. */
   status?: number;
@@ -554,7 +613,24 @@ export class AbortedError extends WhiteBitError {
   override name = "AbortedError";
 }
 
-/** What {@linkcode errorFromResponse} reads. */
+/**
+ * What {@linkcode errorFromResponse} reads.
+ *
+ * @example
+ * ```ts
+ * import { errorFromResponse, PermissionError, type ResponseDetails } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const details: ResponseDetails = {
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   status: 403,
+ *   text: '{"code":2,"message":"This action is unauthorized. Enable your key in API settings"}',
+ * };
+ * const error = errorFromResponse(details);
+ * strictEqual(error instanceof PermissionError, true);
+ * strictEqual(error.code, 2);
+ * ```
+ */
 export interface ResponseDetails {
   /** The API path called. */
   requestPath: string;

@@ -21,7 +21,19 @@
 /** Answers a request; `null` closes the connection without an answer. */
 export type LoopbackHandler = (request: Request) => Promise<Response | null>;
 
-/** A running loopback server. */
+/**
+ * A running loopback server.
+ *
+ * @example
+ * ```ts
+ * import { type LoopbackServer, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { ok } from "node:assert/strict";
+ *
+ * const server: LoopbackServer = new WhiteBitSandbox().listen();
+ * ok(server.url.startsWith("http://127.0.0.1:"));
+ * await server.close();
+ * ```
+ */
 export interface LoopbackServer extends AsyncDisposable {
   /** `http://127.0.0.1:<port>`. */
   url: string;

@@ -22,7 +22,27 @@
  * @module
  */
 
-/** Options of {@linkcode RateLimiter}. */
+/**
+ * Options of {@linkcode RateLimiter}.
+ *
+ * @example
+ * ```ts
+ * import { RateLimiter, type RateLimiterOptions, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * // Leave room for another process on the same IP: half of WhiteBIT's 1000 per 10 s.
+ * const options: RateLimiterOptions = { limit: 500, windowMs: 10_000 };
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({
+ *   ...sandbox.credentials,
+ *   fetch: sandbox.fetch,
+ *   rateLimiter: new RateLimiter(options),
+ * });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * strictEqual(sandbox.investments.length, 1);
+ * ```
+ */
 export interface RateLimiterOptions {
   /** Requests allowed per window. Default 1000. */
   limit?: number;

@@ -25,7 +25,21 @@ const HEX = Array.from(
   (_, i) => i.toString(16).padStart(2, "0"),
 );
 
-/** The two signed headers' values for one request body. */
+/**
+ * The two signed headers' values for one request body.
+ *
+ * @example
+ * ```ts
+ * import { importApiSecret, signBody, type SignedBody } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const body = '{"request":"/api/v4/main-account/smart/investment","nonce":1700000000000}';
+ * const signed: SignedBody = await signBody(await importApiSecret("test-secret"), body);
+ * const headers = { "X-TXC-PAYLOAD": signed.payload, "X-TXC-SIGNATURE": signed.signature };
+ * strictEqual(atob(headers["X-TXC-PAYLOAD"]), body);
+ * strictEqual(headers["X-TXC-SIGNATURE"].length, 128); // 64 bytes, lowercase hex
+ * ```
+ */
 export interface SignedBody {
   /** `X-TXC-PAYLOAD`: base64 of the body's UTF-8 bytes. */
   payload: string;

@@ -57,7 +57,26 @@ import { isRecord } from "./validate.ts";
 export { addDecimal, compareDecimal, divideDecimal, isDecimal, multiplyDecimal, subtractDecimal };
 export type { LoopbackServer };
 
-/** An account of the sandbox. */
+/**
+ * An account of the sandbox.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError, WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxAccount, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const retail: SandboxAccount = {
+ *   apiKey: "retail-key",
+ *   apiSecret: "retail-secret",
+ *   balances: { USDT: "500" },
+ *   lendingAccess: false, // WhiteBIT opens lending to B2B partners only
+ * };
+ * const sandbox = new WhiteBitSandbox({ accounts: [retail] });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * await rejects(client.invest({ planId: sandbox.plans[0].id, amount: "100" }), PermissionError);
+ * ```
+ */
 export interface SandboxAccount {
   /** Its API key. */
   apiKey: string;
@@ -73,7 +92,28 @@ export interface SandboxAccount {
   multipleInvestments?: boolean;
 }
 
-/** A fixed lending plan of the sandbox. */
+/**
+ * A fixed lending plan of the sandbox.
+ *
+ * @example
+ * ```ts
+ * import { WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxPlan, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const plan: SandboxPlan = {
+ *   id: "0b6f2c8e-3a1d-4f5b-9c7e-8d2a1b0c3e4f",
+ *   ticker: "USDT",
+ *   percent: "3",
+ *   minInvestment: "50",
+ *   maxInvestment: "1000",
+ * };
+ * const sandbox = new WhiteBitSandbox({ plans: [plan] });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * await client.invest({ planId: plan.id, amount: "50" });
+ * strictEqual(sandbox.plans[0].maxPossibleInvestment, "950");
+ * ```
+ */
 export interface SandboxPlan {
   /** The plan id. */
   id: string;
@@ -107,7 +147,21 @@ export interface SandboxPlan {
   disabled?: boolean;
 }
 
-/** A plan as the sandbox holds it now: what Get plans shows, and what it keeps to itself. */
+/**
+ * A plan as the sandbox holds it now: what Get plans shows, and what it keeps to itself.
+ *
+ * @example
+ * ```ts
+ * import { type SandboxPlanState, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const open: SandboxPlanState[] = sandbox.plans.filter((plan) =>
+ *   plan.status === 1 && !plan.disabled && !plan.specialOffer
+ * );
+ * strictEqual(open.length, 2);
+ * ```
+ */
 export interface SandboxPlanState extends FixedPlan {
   /** The interest the plan can still pay, or `null` for unlimited. */
   interestCapacity: string | null;
@@ -117,7 +171,23 @@ export interface SandboxPlanState extends FixedPlan {
   disabled: boolean;
 }
 
-/** One investment in the sandbox's ledger. */
+/**
+ * One investment in the sandbox's ledger.
+ *
+ * @example
+ * ```ts
+ * import { WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxInvestment, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * const [investment]: SandboxInvestment[] = sandbox.investments;
+ * strictEqual(investment.id, id);
+ * strictEqual(investment.amount, "100");
+ * ```
+ */
 export interface SandboxInvestment {
   /** The investment id (a UUID). */
   id: string;
@@ -149,7 +219,24 @@ export interface SandboxInterestPayment extends InterestPayment {
   apiKey: string;
 }
 
-/** One request that reached the sandbox. */
+/**
+ * One request that reached the sandbox.
+ *
+ * @example
+ * ```ts
+ * import { NetworkError, WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxRequestRecord, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true });
+ * await rejects(client.invest({ planId: sandbox.plans[0].id, amount: "100" }), NetworkError);
+ * const records: SandboxRequestRecord[] = sandbox.requests;
+ * strictEqual(records.length, 1); // sent once, never retried
+ * strictEqual(records[0].status, "dropped");
+ * ```
+ */
 export interface SandboxRequestRecord {
   /** The HTTP method. */
   method: string;
@@ -168,6 +255,21 @@ export interface SandboxRequestRecord {
  *   out if `afterProcessing` (as a gateway failing behind WhiteBIT would);
  * - `drop`: close the connection without an answer, after carrying the
  *   request out if `afterProcessing`.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError, WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxFault, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, timeoutMs: 50 });
+ * const slow: SandboxFault = { kind: "latency", ms: 200 };
+ * sandbox.injectFault(slow);
+ * await rejects(client.invest({ planId: sandbox.plans[0].id, amount: "100" }), TimeoutError);
+ * await sandbox.settled();
+ * strictEqual(sandbox.investments.length, 1); // it ran after all: outcome "unknown"
+ * ```
  */
 export type SandboxFault =
   | { kind: "latency"; ms: number }
@@ -180,7 +282,26 @@ export type SandboxFault =
   }
   | { kind: "drop"; afterProcessing?: boolean };
 
-/** Which requests a fault applies to. */
+/**
+ * Which requests a fault applies to.
+ *
+ * @example
+ * ```ts
+ * import { ServerError, WhiteBitClient } from "@lending/whitebit";
+ * import { type FaultOptions, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const twice: FaultOptions = { times: 2, path: "/api/v4/main-account/smart/investment" };
+ * sandbox.injectFault({ kind: "respond", status: 503, body: "Service Unavailable" }, twice);
+ * const invest = () => client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await rejects(invest(), ServerError);
+ * await rejects(invest(), ServerError);
+ * await invest(); // the fault is used up
+ * strictEqual(sandbox.investments.length, 1);
+ * ```
+ */
 export interface FaultOptions {
   /** How many requests it applies to. Default 1. */
   times?: number;
@@ -188,7 +309,23 @@ export interface FaultOptions {
   path?: string;
 }
 
-/** Options of {@linkcode WhiteBitSandbox}. */
+/**
+ * Options of {@linkcode WhiteBitSandbox}.
+ *
+ * @example
+ * ```ts
+ * import { RateLimitError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox, type WhiteBitSandboxOptions } from "@lending/whitebit/testing";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const now = () => 1_700_000_000_000; // one clock for both sides
+ * const options: WhiteBitSandboxOptions = { now, rateLimit: 1, rateLimitWindowMs: 10_000 };
+ * const sandbox = new WhiteBitSandbox(options);
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, now, maxRetries: 0 });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await rejects(client.invest({ planId: sandbox.plans[1].id, amount: "0.5" }), RateLimitError);
+ * ```
+ */
 export interface WhiteBitSandboxOptions {
   /** The accounts. Default: one demo account with 10 000 USDT and 1 BTC. */
   accounts?: SandboxAccount[];

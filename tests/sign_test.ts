@@ -1,26 +1,22 @@
 import { deepStrictEqual, rejects, strictEqual, throws } from "node:assert/strict";
 import { assertSigningKey, importApiSecret, signBody, WhiteBitClient } from "../mod.ts";
 import type { FetchLike } from "../mod.ts";
-
-// Published in whitebit-cli's test/lib/auth.test.ts (see shared/whitebit/NOTES.md).
-const TRADE_BALANCE_BODY =
-  '{"request":"/api/v4/trade-balance","nonce":1700000000000,"nonceWindow":true,"ticker":"BTC"}';
-const TRADE_BALANCE_PAYLOAD =
-  "eyJyZXF1ZXN0IjoiL2FwaS92NC90cmFkZS1iYWxhbmNlIiwibm9uY2UiOjE3MDAwMDAwMDAwMDAsIm5vbmNlV2luZG93Ijp0cnVlLCJ0aWNrZXIiOiJCVEMifQ==";
-const TRADE_BALANCE_SIGNATURE =
-  "81d08e8576e565acb3da4ec9125fc4d87683c97a183a6034f4cf1cd2f2c2b70af2da3aaba2241afa785d5fb7ad6e25d8dbe7049608f409487a56067703df9b92";
-const INVEST_BODY =
-  '{"request":"/api/v4/main-account/smart/investment","nonce":1700000000000,"planId":"8e667b4a-0b71-4988-8af5-9474dbfaeb51","amount":"100"}';
-const INVEST_SIGNATURE =
-  "ec239a758b62406429493baa00a99f9e6687d08fedb940dd8eb8da7c794d34bcaa3880d412304f307b01b20f372f2147f78a6b31c9b8f3c9dc9244dad8ef8466";
+import {
+  INVEST_BODY,
+  INVEST_SIGNATURE,
+  TRADE_BALANCE_BODY,
+  TRADE_BALANCE_PAYLOAD,
+  TRADE_BALANCE_SIGNATURE,
+  VECTOR_SECRET,
+} from "./vectors.ts";
 
 Deno.test("signBody() matches the published trade-balance vector", async () => {
-  const signed = await signBody(await importApiSecret("test-secret"), TRADE_BALANCE_BODY);
+  const signed = await signBody(await importApiSecret(VECTOR_SECRET), TRADE_BALANCE_BODY);
   deepStrictEqual(signed, { payload: TRADE_BALANCE_PAYLOAD, signature: TRADE_BALANCE_SIGNATURE });
 });
 
 Deno.test("signBody() matches the invest vector", async () => {
-  const signed = await signBody(await importApiSecret("test-secret"), INVEST_BODY);
+  const signed = await signBody(await importApiSecret(VECTOR_SECRET), INVEST_BODY);
   strictEqual(signed.signature, INVEST_SIGNATURE);
   strictEqual(atob(signed.payload), INVEST_BODY);
 });
@@ -45,7 +41,7 @@ Deno.test("invest() sends the invest vector byte for byte in strict nonce mode",
   const calls: { url: string; headers: Headers; body: string }[] = [];
   const client = new WhiteBitClient({
     apiKey: "key",
-    apiSecret: "test-secret",
+    apiSecret: VECTOR_SECRET,
     nonceWindow: false,
     now: () => 1_700_000_000_000,
     fetch: capture(calls),
@@ -69,7 +65,7 @@ Deno.test("invest() adds nonceWindow in window mode, after the nonce", async () 
   const calls: { url: string; headers: Headers; body: string }[] = [];
   const client = new WhiteBitClient({
     apiKey: "key",
-    apiSecret: "test-secret",
+    apiSecret: VECTOR_SECRET,
     baseUrl: "https://whitebit.eu/",
     now: () => 1_700_000_000_000,
     fetch: capture(calls),
@@ -84,7 +80,7 @@ Deno.test("invest() adds nonceWindow in window mode, after the nonce", async () 
 
 Deno.test("the client signs with a ready CryptoKey the same way", async () => {
   const calls: { url: string; headers: Headers; body: string }[] = [];
-  const key = await importApiSecret("test-secret");
+  const key = await importApiSecret(VECTOR_SECRET);
   const client = new WhiteBitClient({
     apiKey: "key",
     apiSecret: key,

@@ -13,12 +13,36 @@
  * @module
  */
 
+import { MAX_LIMIT, MAX_OFFSET } from "./paths.ts";
 import { AMOUNT_PATTERN, IDENTIFIER_PATTERN } from "./validate.ts";
 
 const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 });
+
+const identifier = { type: "string", pattern: IDENTIFIER_PATTERN.source };
+const query = (name: string, schema: object) => ({ name, in: "query", required: false, schema });
+const json = (description: string) => ({ description, content: { "application/json": {} } });
+const PAGING = [
+  query("limit", { type: "integer", minimum: 1, maximum: MAX_LIMIT }),
+  query("offset", { type: "integer", minimum: 0, maximum: MAX_OFFSET }),
+];
+const IDEMPOTENCY_KEY = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "1-255 visible ASCII characters. The same key with the same request within 24 h replays the stored answer without calling WhiteBIT; with another request: 422; while the first is in flight: 409.",
+  schema: { type: "string", maxLength: 255 },
+};
+const READ_PROBLEMS = {
+  "400": problemResponse("Invalid, unknown or repeated parameters; nothing sent to WhiteBIT"),
+  "401": problemResponse("Missing or wrong bearer token"),
+  "502": problemResponse("WhiteBIT failed or refused this server's credentials; see outcome"),
+  "503": problemResponse("Not configured, or WhiteBIT refused the nonce"),
+  "504": problemResponse("WhiteBIT did not answer in time"),
+};
 
 /** The OpenAPI document. */
 export const OPENAPI_DOCUMENT: {
@@ -45,17 +69,73 @@ export const OPENAPI_DOCUMENT: {
     "/openapi.json": {
       get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
     },
+    "/v1/plans": {
+      get: {
+        summary: "Fixed plans open through the API (WhiteBIT Get plans)",
+        parameters: [query("ticker", identifier)],
+        responses: {
+          "200": json("{ records: FixedPlan[] }; decimals are strings, duration in minutes"),
+          ...READ_PROBLEMS,
+        },
+      },
+    },
+    "/v1/interest-payments": {
+      get: {
+        summary: "Interest payments, one page (newest first)",
+        parameters: [
+          query("planId", identifier),
+          query("ticker", identifier),
+          ...PAGING,
+        ],
+        responses: {
+          "200": json("{ offset, limit, records: InterestPayment[] }; timestamps in Unix seconds"),
+          ...READ_PROBLEMS,
+        },
+      },
+    },
+    "/v1/investments/{id}/close": {
+      post: {
+        summary: "Close an investment early (WhiteBIT Close investment)",
+        parameters: [
+          { name: "id", in: "path", required: true, schema: identifier },
+          IDEMPOTENCY_KEY,
+        ],
+        requestBody: {
+          required: false,
+          description: "None, or an empty JSON object",
+          content: {
+            "application/json": { schema: { type: "object", additionalProperties: false } },
+          },
+        },
+        responses: {
+          "204": { description: "Closed: the amount is back on the main balance" },
+          ...READ_PROBLEMS,
+          "409": problemResponse("Same Idempotency-Key in flight"),
+          "422": problemResponse(
+            "Already closed (reason already_closed), or Idempotency-Key reused",
+          ),
+        },
+      },
+    },
     "/v1/investments": {
+      get: {
+        summary: "Investments, one page (newest first)",
+        parameters: [
+          query("id", identifier),
+          query("ticker", identifier),
+          query("status", { type: "integer", enum: [1, 2], description: "1 active, 2 closed" }),
+          ...PAGING,
+        ],
+        responses: {
+          "200": json(
+            "{ offset, limit, records: Investment[] }; created/updated/paymentTime in Unix seconds",
+          ),
+          ...READ_PROBLEMS,
+        },
+      },
       post: {
         summary: "Create a fixed-term investment (WhiteBIT Invest)",
-        parameters: [{
-          name: "Idempotency-Key",
-          in: "header",
-          required: false,
-          description:
-            "1-255 visible ASCII characters. The same key with the same body within 24 h replays the stored answer without calling WhiteBIT; with another body: 422; while the first is in flight: 409.",
-          schema: { type: "string", maxLength: 255 },
-        }],
+        parameters: [IDEMPOTENCY_KEY],
         requestBody: {
           required: true,
           content: {
@@ -65,7 +145,7 @@ export const OPENAPI_DOCUMENT: {
                 additionalProperties: false,
                 required: ["planId", "amount"],
                 properties: {
-                  planId: { type: "string", pattern: IDENTIFIER_PATTERN.source },
+                  planId: identifier,
                   amount: {
                     type: "string",
                     pattern: AMOUNT_PATTERN.source,

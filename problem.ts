@@ -22,6 +22,8 @@
 
 import {
   AuthenticationError,
+  CloseRejectedError,
+  type CloseRejectionReason,
   InvestmentRejectedError,
   type InvestmentRejectionReason,
   NonceError,
@@ -45,8 +47,8 @@ export interface Problem {
   detail: string;
   /** Whether WhiteBIT may have acted: `not_executed` or `unknown`. */
   outcome?: Outcome;
-  /** Why WhiteBIT refused an investment. */
-  reason?: InvestmentRejectionReason;
+  /** Why WhiteBIT refused an investment, or to close one. */
+  reason?: InvestmentRejectionReason | CloseRejectionReason;
   /** Messages per request field. */
   fieldErrors?: Record<string, string[]>;
   /** The request id, also in the `X-Request-Id` header. */
@@ -72,6 +74,7 @@ export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: str
   },
   "rejected-by-whitebit": { status: 422, title: "WhiteBIT rejected the request" },
   "investment-rejected": { status: 422, title: "WhiteBIT refused the investment" },
+  "close-rejected": { status: 422, title: "WhiteBIT refused to close the investment" },
   "upstream-busy": { status: 503, title: "WhiteBIT refused the nonce; try again" },
   "rate-limited": { status: 429, title: "WhiteBIT's rate limit is reached; try again later" },
   "upstream-credentials": { status: 502, title: "WhiteBIT refused this server's credentials" },
@@ -135,6 +138,9 @@ export function problemFromError(error: unknown): Problem {
   const details = { outcome: error.outcome, fieldErrors: error.fieldErrors };
   if (error instanceof InvestmentRejectedError) {
     return problem("investment-rejected", error.message, { ...details, reason: error.reason });
+  }
+  if (error instanceof CloseRejectedError) {
+    return problem("close-rejected", error.message, { ...details, reason: error.reason });
   }
   if (error instanceof ValidationError && error.code !== 9) {
     return problem("rejected-by-whitebit", error.message, details);

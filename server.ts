@@ -53,7 +53,13 @@ import {
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
 import { type Problem, problem, problemFromError } from "./problem.ts";
 import { timingSafeEqual } from "./timing_safe_equal.ts";
-import { assertDecimalAmount, assertIdentifier, isRecord } from "./validate.ts";
+import { MAX_LIMIT, MAX_OFFSET } from "./paths.ts";
+import {
+  assertDecimalAmount,
+  assertIdentifier,
+  assertIntegerInRange,
+  isRecord,
+} from "./validate.ts";
 
 export {
   type IdempotencyRecord,
@@ -109,8 +115,26 @@ const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
 const ROUTES: { pattern: RegExp; methods: string[] }[] = [
   { pattern: /^\/healthz$/, methods: ["GET", "HEAD"] },
   { pattern: /^\/openapi\.json$/, methods: ["GET", "HEAD"] },
-  { pattern: /^\/v1\/investments$/, methods: ["POST"] },
+  { pattern: /^\/v1\/plans$/, methods: ["GET", "HEAD"] },
+  { pattern: /^\/v1\/investments$/, methods: ["GET", "HEAD", "POST"] },
+  { pattern: /^\/v1\/investments\/[^/]*\/close$/, methods: ["POST"] },
+  { pattern: /^\/v1\/interest-payments$/, methods: ["GET", "HEAD"] },
 ];
+
+type Rule = (value: unknown, name: string) => void;
+const integer = (min: number, max: number): Rule => (value, name) =>
+  assertIntegerInRange(value, name, { min, max });
+/** The same rules as the client's, per query parameter. */
+const QUERY_RULES: Record<string, Rule> = {
+  id: assertIdentifier,
+  planId: assertIdentifier,
+  ticker: assertIdentifier,
+  status: integer(1, 2),
+  limit: integer(1, MAX_LIMIT),
+  offset: integer(0, MAX_OFFSET),
+};
+const pick = (...names: string[]): Record<string, Rule> =>
+  Object.fromEntries(names.map((name) => [name, QUERY_RULES[name]]));
 const encoder = new TextEncoder();
 /** Seconds to wait before trying again, for problems where that helps. */
 const RETRY_AFTER: Record<string, string> = {
@@ -192,37 +216,51 @@ export function createApp(options: CreateAppOptions = {}): LendingApp {
     await next();
   });
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
-  app.post(
-    "/v1/investments",
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: (c) => answer(c, problem("payload-too-large", `Send at most ${BODY_LIMIT} bytes.`)),
-    }),
-    async (c) => {
-      if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) {
-        return answer(c, problem("unsupported-media-type", "Send Content-Type: application/json."));
-      }
-      const parsed = parseJsonObject(await c.req.text());
-      if ("problem" in parsed) return answer(c, parsed.problem);
-      const invalid = checkFields(parsed.value, {
-        planId: assertIdentifier,
-        amount: assertDecimalAmount,
-      });
-      if (invalid) return answer(c, invalid);
-      const params = {
-        planId: parsed.value.planId as string,
-        amount: parsed.value.amount as string,
-      };
-      return await idempotent(c, store, JSON.stringify(params), async () => {
-        try {
-          const { id } = await client!.invest(params);
-          return { status: 201, body: JSON.stringify({ id }), contentType: "application/json" };
-        } catch (error) {
-          return problemResponse(problemFromError(error));
-        }
-      });
-    },
+  app.get(
+    "/v1/plans",
+    (c) => read(c, pick("ticker"), async (query) => ({ records: await client!.plans(query) })),
   );
+  app.get("/v1/investments", (c) =>
+    read(
+      c,
+      pick("id", "ticker", "status", "limit", "offset"),
+      (query) => client!.investments(query),
+    ));
+  app.get("/v1/interest-payments", (c) =>
+    read(
+      c,
+      pick("planId", "ticker", "limit", "offset"),
+      (query) => client!.interestPayments(query),
+    ));
+  const limitBody = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: (c) => answer(c, problem("payload-too-large", `Send at most ${BODY_LIMIT} bytes.`)),
+  });
+  app.post("/v1/investments", limitBody, async (c) => {
+    const parsed = await jsonBody(c);
+    if ("problem" in parsed) return answer(c, parsed.problem);
+    const invalid = checkFields(parsed.value, {
+      planId: assertIdentifier,
+      amount: assertDecimalAmount,
+    }, ["planId", "amount"]);
+    if (invalid) return answer(c, invalid);
+    const params = { planId: parsed.value.planId as string, amount: parsed.value.amount as string };
+    return await idempotent(c, store, JSON.stringify(params), async () => {
+      const { id } = await client!.invest(params);
+      return { status: 201, body: JSON.stringify({ id }), contentType: "application/json" };
+    });
+  });
+  app.post("/v1/investments/:id/close", limitBody, async (c) => {
+    const id = c.req.param("id");
+    const text = await c.req.text();
+    const invalid = checkFields({ id }, { id: assertIdentifier }, ["id"]) ??
+      (text.trim() === "" ? undefined : await jsonEmptyObject(c, text));
+    if (invalid) return answer(c, invalid);
+    return await idempotent(c, store, "", async () => {
+      await client!.closeInvestment(id);
+      return { status: 204, body: "", contentType: "" };
+    });
+  });
   app.notFound((c) => {
     const route = ROUTES.find(({ pattern }) => pattern.test(c.req.path));
     if (!route) return answer(c, problem("not-found", `${c.req.method} ${c.req.path}`));
@@ -243,10 +281,12 @@ async function idempotent(
   c: Context<Env>,
   store: IdempotencyStore,
   canonicalBody: string,
-  execute: () => Promise<StoredResponse & { outcome?: Outcome }>,
+  execute: () => Promise<StoredResponse>,
 ): Promise<Response> {
+  const run = (): Promise<StoredResponse & { outcome?: Outcome }> =>
+    execute().catch((error) => problemResponse(problemFromError(error)));
   const key = c.req.header("idempotency-key");
-  if (key === undefined) return send(c, await execute());
+  if (key === undefined) return send(c, await run());
   if (!IDEMPOTENCY_KEY.test(key)) {
     return answer(
       c,
@@ -256,8 +296,8 @@ async function idempotent(
       }),
     );
   }
-  const scoped = `${c.get("caller")}:${c.req.method}:${c.req.path}:${key}`;
-  const fingerprint = toHex(await sha256(canonicalBody));
+  const scoped = `${c.get("caller")}:${key}`;
+  const fingerprint = toHex(await sha256(`${c.req.method} ${c.req.path}\n${canonicalBody}`));
   const existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS);
   if (existing && existing.fingerprint !== fingerprint) {
     return answer(
@@ -279,13 +319,21 @@ async function idempotent(
     c.header("Idempotent-Replayed", "true");
     return send(c, existing.response);
   }
-  const result = await execute();
+  const result = await run();
   if (result.outcome === "not_executed") await store.release(scoped);
   else await store.complete(scoped, fingerprint, result, IDEMPOTENCY_TTL_MS);
   return send(c, result);
 }
 
-function parseJsonObject(text: string): { value: Record<string, unknown> } | { problem: Problem } {
+/** The request's JSON object body, or the problem with it. */
+async function jsonBody(
+  c: Context<Env>,
+  text?: string,
+): Promise<{ value: Record<string, unknown> } | { problem: Problem }> {
+  if (!JSON_TYPE.test(c.req.header("content-type") ?? "")) {
+    return { problem: problem("unsupported-media-type", "Send Content-Type: application/json.") };
+  }
+  text ??= await c.req.text();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -306,22 +354,59 @@ function parseJsonObject(text: string): { value: Record<string, unknown> } | { p
   return { value };
 }
 
-/** Checks each expected field with its assertion, and refuses unknown ones. */
+/** A close request's optional body: an empty JSON object, or the problem with it. */
+async function jsonEmptyObject(c: Context<Env>, text: string): Promise<Problem | undefined> {
+  const parsed = await jsonBody(c, text);
+  return "problem" in parsed ? parsed.problem : checkFields(parsed.value, {}, []);
+}
+
+/**
+ * Answers a read route: the query parameters are checked with the client's
+ * rules (unknown or repeated ones refused) before `call` reaches WhiteBIT.
+ */
+async function read(
+  c: Context<Env>,
+  rules: Record<string, Rule>,
+  call: (query: Record<string, string | number>) => Promise<unknown>,
+): Promise<Response> {
+  const query: Record<string, string | number> = {};
+  const repeated: Record<string, string[]> = {};
+  for (const [name, value] of new URL(c.req.url).searchParams) {
+    if (name in query) repeated[name] = ["Give it once."];
+    query[name] = /^(?:0|[1-9]\d{0,15})$/.test(value) &&
+        (name === "limit" || name === "offset" || name === "status")
+      ? Number(value)
+      : value;
+  }
+  const invalid = checkFields(query, rules, [], repeated);
+  if (invalid) return answer(c, invalid);
+  try {
+    return c.json(await call(query));
+  } catch (error) {
+    return answer(c, problemFromError(error));
+  }
+}
+
+/** Checks each field with its rule, requires `required`, and refuses unknown ones. */
 function checkFields(
   value: Record<string, unknown>,
-  fields: Record<string, (value: unknown, name: string) => void>,
+  rules: Record<string, Rule>,
+  required: string[],
+  fieldErrors: Record<string, string[]> = {},
 ): Problem | undefined {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const [name, assert] of Object.entries(fields)) {
+  for (const [name, assert] of Object.entries(rules)) {
     try {
-      if (!(name in value)) throw new TypeError(`Cannot use "${name}": it is required`);
+      if (!(name in value)) {
+        if (required.includes(name)) throw new TypeError(`Cannot use "${name}": it is required`);
+        continue;
+      }
       assert(value[name], name);
     } catch (error) {
       fieldErrors[name] = [(error as Error).message];
     }
   }
   for (const name of Object.keys(value)) {
-    if (!(name in fields)) fieldErrors[name] = ["Unknown field."];
+    if (!(name in rules)) fieldErrors[name] = ["Unknown field."];
   }
   return Object.keys(fieldErrors).length
     ? problem("invalid-request", "Some fields are invalid; nothing was sent to WhiteBIT.", {
@@ -354,6 +439,7 @@ function send(c: Context<Env>, response: StoredResponse): Response {
     if (retryAfter) c.header("Retry-After", retryAfter);
     body = JSON.stringify({ ...p, requestId: c.get("requestId") });
   }
+  if (response.status === 204) return c.body(null, 204);
   c.header("Content-Type", response.contentType);
   return c.body(body, response.status as 200);
 }

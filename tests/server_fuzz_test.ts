@@ -86,7 +86,7 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
   let auth: string | undefined = `Bearer ${TOKEN}`;
   const headers: Record<string, string> = {};
   let body: BodyInit | undefined;
-  const kind = int(12);
+  const kind = int(14);
   switch (kind) {
     case 0: { // broken JSON
       const text = JSON.stringify(validBody());
@@ -124,10 +124,21 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
         "",
       );
       break;
-    case 8: // wrong method
-      method = pick(["GET", "PUT", "DELETE", "PATCH"]);
+    case 8: { // wrong method for the route
+      const [route, methods] = pick(
+        [
+          ["/v1/investments", ["PUT", "DELETE", "PATCH"]],
+          ["/v1/plans", ["POST", "PUT", "DELETE"]],
+          ["/v1/interest-payments", ["POST", "PATCH"]],
+          [`/v1/investments/${planId}/close`, ["GET", "PUT", "DELETE"]],
+          ["/openapi.json", ["POST", "DELETE"]],
+        ] as const,
+      );
+      path = route;
+      method = pick(methods);
       body = method === "GET" ? undefined : JSON.stringify(validBody());
       break;
+    }
     case 9: // wrong path
       path = pick([
         "/",
@@ -151,6 +162,43 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
       ]);
       body = JSON.stringify(validBody());
       break;
+    case 12: { // a read with a bad, unknown or repeated query parameter
+      method = "GET";
+      body = undefined;
+      path = pick(["/v1/plans", "/v1/investments", "/v1/interest-payments"]);
+      const bad = pick([
+        "limit=0",
+        "limit=101",
+        "limit=abc",
+        "limit=-1",
+        "limit=1.5",
+        "limit=",
+        "offset=10001",
+        "offset=1e3",
+        "status=3",
+        "status=0",
+        "ticker=a%20b",
+        "ticker=%D0%BF",
+        "ticker=",
+        `ticker=${"T".repeat(65)}`,
+        "id=..",
+        "planId=%00",
+        "nonce=1",
+        "ticker=USDT&ticker=BTC",
+        "unknown=1",
+      ]);
+      path += `?${bad}`;
+      break;
+    }
+    case 13: { // close with a bad id or a body that is not an empty JSON object
+      const badId = int(2) === 0;
+      const id = badId
+        ? pick(["%20", "%D0%BF%D0%BB", "a".repeat(65), "..", "a%2Fb", "%00", "x.y"])
+        : planId;
+      path = `/v1/investments/${id}/close`;
+      body = badId ? "" : pick(['{"id":"x"}', "[]", "{", "null", '"s"', "{}{}"]);
+      break;
+    }
     case 11: // wrong or missing credentials, or a bad idempotency key
       body = JSON.stringify(validBody());
       if (next() < 0.5) {

@@ -149,7 +149,7 @@ Deno.test("server: routes and methods", async () => {
   ok("/v1/investments" in (await openapi.json()).paths);
   const wrongMethod = await call("/v1/investments", { method: "DELETE" });
   strictEqual(wrongMethod.status, 405);
-  strictEqual(wrongMethod.headers.get("allow"), "POST");
+  strictEqual(wrongMethod.headers.get("allow"), "GET, HEAD, POST");
   await problemOf(wrongMethod);
   const missing = await call("/v2/nothing");
   strictEqual(missing.status, 404);
@@ -542,4 +542,125 @@ Deno.test("server: the default export reads Workers-style bindings", async () =>
     await unconfigured.body?.cancel();
   }
   strictEqual(sandbox.investments.length, 1);
+});
+
+Deno.test("server: GET /v1/plans, /v1/investments and /v1/interest-payments read through the client", async () => {
+  let now = Date.now();
+  const sandbox = new WhiteBitSandbox({
+    accounts: [{ ...ACCOUNT }],
+    plans: [PLAN, { id: "plan-btc", ticker: "BTC", minInvestment: "0.1", maxInvestment: "5" }],
+    now: () => now,
+  });
+  const app = createApp({
+    client: { ...sandbox.credentials, fetch: sandbox.fetch, now: () => now },
+    tokens: TOKENS,
+    log: false,
+  });
+  const get = async (path: string) => {
+    const response = await app.fetch(
+      new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKENS[0]}` } }),
+    );
+    return { status: response.status, body: await response.json() };
+  };
+  const plans = await get("/v1/plans?ticker=USDT");
+  strictEqual(plans.status, 200);
+  deepStrictEqual(plans.body.records.map((plan: { id: string }) => plan.id), [PLAN.id]);
+  strictEqual(plans.body.records[0].minInvestment, "1", "decimals stay strings");
+
+  for (const amount of ["10", "20", "30"]) {
+    const response = await app.fetch(
+      new Request("http://localhost/v1/investments", {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" },
+        body: JSON.stringify({ planId: PLAN.id, amount }),
+      }),
+    );
+    strictEqual(response.status, 201);
+    await response.body?.cancel();
+  }
+  const page = await get("/v1/investments?limit=2&offset=0&ticker=USDT&status=1");
+  strictEqual(page.status, 200);
+  strictEqual(page.body.records.length, 2);
+  strictEqual(page.body.limit, 2);
+  const one = await get(`/v1/investments?id=${sandbox.investments[0].id}`);
+  deepStrictEqual(one.body.records.map((i: { amount: string }) => i.amount), ["10"]);
+
+  now += 43_200 * 60_000 + 1000; // past maturity on the sandbox clock
+  const payments = await get(`/v1/interest-payments?planId=${PLAN.id}&limit=100`);
+  strictEqual(payments.status, 200);
+  strictEqual(payments.body.records.length, 3);
+});
+
+Deno.test("server: POST /v1/investments/{id}/close closes once; a second close is 422 already_closed", async () => {
+  const { sandbox, invest, call } = setup();
+  const created = await invest({ planId: PLAN.id, amount: "100" });
+  const { id } = await created.json();
+  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "900");
+  const close = (headers: HeadersInit = {}, body?: string) =>
+    call(`/v1/investments/${id}/close`, { method: "POST", headers, body });
+  const closed = await close({ "idempotency-key": "close-1" });
+  strictEqual(closed.status, 204);
+  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "1000");
+  const replay = await close({ "idempotency-key": "close-1" });
+  strictEqual(replay.status, 204);
+  strictEqual(replay.headers.get("idempotent-replayed"), "true");
+  const again = await close();
+  strictEqual(again.status, 422);
+  const problem = await problemOf(again);
+  strictEqual(problem.type, "urn:lending-whitebit:problem:close-rejected");
+  strictEqual(problem.reason, "already_closed");
+  strictEqual(problem.outcome, "not_executed");
+  const withBody = await close({ "content-type": "application/json" }, '{"force":true}');
+  strictEqual(withBody.status, 400);
+  deepStrictEqual(Object.keys((await problemOf(withBody)).fieldErrors ?? {}), ["force"]);
+  const badId = await call("/v1/investments/a%20b/close", { method: "POST" });
+  strictEqual(badId.status, 400);
+  deepStrictEqual(Object.keys((await problemOf(badId)).fieldErrors ?? {}), ["id"]);
+  const closeRequests = sandbox.requests.filter((r) => r.path.endsWith("/close"));
+  strictEqual(closeRequests.length, 2, "the replay and the refused ones did not reach WhiteBIT");
+});
+
+Deno.test("server: bad query parameters are 400 before WhiteBIT is called", async () => {
+  const { sandbox, call } = setup();
+  const cases: [string, string[]][] = [
+    ["/v1/plans?limit=10", ["limit"]],
+    ["/v1/investments?limit=0", ["limit"]],
+    ["/v1/investments?limit=101", ["limit"]],
+    ["/v1/investments?offset=10001", ["offset"]],
+    ["/v1/investments?status=3", ["status"]],
+    ["/v1/investments?limit=abc&status=x", ["limit", "status"]],
+    ["/v1/investments?ticker=USDT&ticker=BTC", ["ticker"]],
+    ["/v1/interest-payments?id=1", ["id"]],
+    ["/v1/interest-payments?planId=a%20b", ["planId"]],
+  ];
+  for (const [path, fields] of cases) {
+    const response = await call(path);
+    strictEqual(response.status, 400, path);
+    deepStrictEqual(
+      Object.keys((await problemOf(response)).fieldErrors ?? {}).sort(),
+      fields,
+      path,
+    );
+  }
+  strictEqual(sandbox.requests.length, 0);
+});
+
+Deno.test("server: every route in /openapi.json exists with its methods", async () => {
+  const { call } = setup();
+  const document = await (await call("/openapi.json")).json();
+  let checked = 0;
+  for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
+    for (const method of Object.keys(operations)) {
+      const response = await call(path.replace("{id}", "no-such-id"), {
+        method: method.toUpperCase(),
+      });
+      await response.body?.cancel();
+      ok(
+        response.status !== 404 && response.status !== 405,
+        `${method} ${path} → ${response.status}`,
+      );
+      checked++;
+    }
+  }
+  strictEqual(checked, 7);
 });

@@ -18,7 +18,16 @@
  * @module
  */
 
-/** An answer kept for replay. */
+/**
+ * An answer kept for replay.
+ *
+ * @example
+ * ```ts
+ * import type { StoredResponse } from "@lending/whitebit/server";
+ *
+ * const created: StoredResponse = { status: 201, body: '{"id":"x"}', contentType: "application/json" };
+ * ```
+ */
 export interface StoredResponse {
   /** The HTTP status. */
   status: number;
@@ -28,7 +37,20 @@ export interface StoredResponse {
   contentType: string;
 }
 
-/** What a store holds for one key. */
+/**
+ * What a store holds for one key.
+ *
+ * @example
+ * ```ts
+ * import { type IdempotencyRecord, MemoryIdempotencyStore } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const store = new MemoryIdempotencyStore();
+ * await store.claim("key", "fingerprint", 60_000);
+ * const record: IdempotencyRecord | undefined = await store.claim("key", "fingerprint", 60_000);
+ * strictEqual(record?.state, "in_flight");
+ * ```
+ */
 export type IdempotencyRecord =
   | { state: "in_flight"; fingerprint: string }
   | { state: "done"; fingerprint: string; response: StoredResponse };
@@ -36,6 +58,21 @@ export type IdempotencyRecord =
 /**
  * Where idempotency records live. `claim` must be atomic: of two concurrent
  * claims of one key, exactly one gets `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { createApp, type IdempotencyStore, MemoryIdempotencyStore } from "@lending/whitebit/server";
+ *
+ * // Any store with atomic claims will do; this one wraps the memory store and counts claims.
+ * const inner = new MemoryIdempotencyStore();
+ * let claims = 0;
+ * const counting: IdempotencyStore = {
+ *   claim: (key, fingerprint, ttlMs) => (claims++, inner.claim(key, fingerprint, ttlMs)),
+ *   complete: (key, fingerprint, response, ttlMs) => inner.complete(key, fingerprint, response, ttlMs),
+ *   release: (key) => inner.release(key),
+ * };
+ * const app = createApp({ tokens: ["t"], idempotencyStore: counting, log: false });
+ * ```
  */
 export interface IdempotencyStore {
   /**
@@ -55,7 +92,17 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
-/** Options of {@linkcode MemoryIdempotencyStore}. */
+/**
+ * Options of {@linkcode MemoryIdempotencyStore}.
+ *
+ * @example
+ * ```ts
+ * import { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from "@lending/whitebit/server";
+ *
+ * const options: MemoryIdempotencyStoreOptions = { maxRecords: 10_000 };
+ * const store = new MemoryIdempotencyStore(options);
+ * ```
+ */
 export interface MemoryIdempotencyStoreOptions {
   /** The most records kept; the oldest go first when full. Default 100 000. */
   maxRecords?: number;

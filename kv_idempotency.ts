@@ -20,7 +20,18 @@ interface Entry {
   expires: number;
 }
 
-/** Options of {@linkcode DenoKvIdempotencyStore}. */
+/**
+ * Options of {@linkcode DenoKvIdempotencyStore}.
+ *
+ * @example
+ * ```ts
+ * import { DenoKvIdempotencyStore, type DenoKvIdempotencyStoreOptions } from "@lending/whitebit/server";
+ *
+ * using kv = await Deno.openKv(":memory:");
+ * const options: DenoKvIdempotencyStoreOptions = { prefix: ["my-app", "idempotency"] };
+ * const store = new DenoKvIdempotencyStore(kv, options);
+ * ```
+ */
 export interface DenoKvIdempotencyStoreOptions {
   /** The key prefix. Default `["lending-whitebit", "idempotency"]`. */
   prefix?: Deno.KvKey;

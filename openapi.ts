@@ -44,7 +44,17 @@ const READ_PROBLEMS = {
   "504": problemResponse("WhiteBIT did not answer in time"),
 };
 
-/** The OpenAPI document. */
+/**
+ * The OpenAPI document.
+ *
+ * @example
+ * ```ts
+ * import { OPENAPI_DOCUMENT } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(OPENAPI_DOCUMENT.openapi, "3.1.0");
+ * ```
+ */
 export const OPENAPI_DOCUMENT: {
   openapi: string;
   paths: Record<string, unknown>;

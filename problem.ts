@@ -35,7 +35,18 @@ import {
   WhiteBitError,
 } from "./errors.ts";
 
-/** An RFC 9457 problem document, with this server's extensions. */
+/**
+ * An RFC 9457 problem document, with this server's extensions.
+ *
+ * @example
+ * ```ts
+ * import { type Problem, problem } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const p: Problem = problem("invalid-request", "The body is not valid JSON.", { outcome: "not_executed" });
+ * strictEqual(p.status, 400);
+ * ```
+ */
 export interface Problem {
   /** A URI naming the kind of problem. */
   type: string;
@@ -55,7 +66,17 @@ export interface Problem {
   requestId?: string;
 }
 
-/** The kinds of problem this server answers, by slug. */
+/**
+ * The kinds of problem this server answers, by slug.
+ *
+ * @example
+ * ```ts
+ * import { PROBLEM_TYPES } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(PROBLEM_TYPES["upstream-timeout"].status, 504);
+ * ```
+ */
 export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: string }>> = {
   "not-configured": { status: 503, title: "The server is not configured" },
   "unauthorized": { status: 401, title: "A valid bearer token is required" },

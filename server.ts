@@ -72,7 +72,20 @@ export { DenoKvIdempotencyStore, type DenoKvIdempotencyStoreOptions } from "./kv
 export { OPENAPI_DOCUMENT } from "./openapi.ts";
 export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./problem.ts";
 
-/** One line of the access log: never a body, a header or a secret. */
+/**
+ * One line of the access log: never a body, a header or a secret.
+ *
+ * @example
+ * ```ts
+ * import { type AccessLogEntry, createApp } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const entries: AccessLogEntry[] = [];
+ * const app = createApp({ log: (entry) => entries.push(entry) });
+ * await app.fetch(new Request("http://localhost/healthz"));
+ * strictEqual(entries[0].status, 200);
+ * ```
+ */
 export interface AccessLogEntry {
   /** ISO time the answer was sent. */
   time: string;
@@ -88,7 +101,24 @@ export interface AccessLogEntry {
   durationMs: number;
 }
 
-/** Options of {@linkcode createApp}. */
+/**
+ * Options of {@linkcode createApp}.
+ *
+ * @example
+ * ```ts
+ * import { createApp, type CreateAppOptions } from "@lending/whitebit/server";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const options: CreateAppOptions = {
+ *   client: { ...sandbox.credentials, fetch: sandbox.fetch },
+ *   tokens: ["current", "previous"],
+ *   corsOrigins: ["https://app.example"],
+ *   log: false,
+ * };
+ * const app = createApp(options);
+ * ```
+ */
 export interface CreateAppOptions {
   /** The client, or its options (one client per app: the key is imported once). Without it, every route but `/healthz` answers 503. */
   client?: WhiteBitClient | WhiteBitClientOptions;
@@ -102,7 +132,18 @@ export interface CreateAppOptions {
   log?: ((entry: AccessLogEntry) => void) | false;
 }
 
-/** The app: a `fetch` handler for Deno and Workers alike. */
+/**
+ * The app: a `fetch` handler for Deno and Workers alike.
+ *
+ * @example
+ * ```ts
+ * import { createApp, type LendingApp } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const app: LendingApp = createApp({ log: false });
+ * strictEqual((await app.fetch(new Request("http://localhost/healthz"))).status, 200);
+ * ```
+ */
 export interface LendingApp {
   /** Answers one request. */
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;

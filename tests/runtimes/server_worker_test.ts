@@ -1,0 +1,103 @@
+// Cloudflare Workers: the Worker bundle of server.ts (`deno bundle
+// --platform=browser`, as the README deploys it) in a real workerd through
+// Miniflare, configured by Workers bindings, investing in the sandbox on
+// 127.0.0.1. (The client alone in workerd is a row of matrix_test.ts.)
+
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { WhiteBitSandbox } from "../../testing.ts";
+import { beforeDeadline, requireFromTools } from "./harness.ts";
+
+interface Miniflare {
+  ready: Promise<URL>;
+  dispatchFetch(
+    url: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response>;
+  dispose(): Promise<void>;
+}
+type MiniflareConstructor = new (options: {
+  modules: { type: "ESModule"; path: string; contents: string }[];
+  modulesRoot: string;
+  compatibilityDate: string;
+  cf: false;
+  bindings: Record<string, string>;
+}) => Miniflare;
+
+const SERVER = new URL("../../server.ts", import.meta.url).pathname;
+const DEADLINE_MS = 90_000;
+const TOKEN = "worker-caller-token";
+
+async function bundleWorker(dir: string): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform=browser", "-o", `${dir}/worker.js`, SERVER],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  return await Deno.readTextFile(`${dir}/worker.js`);
+}
+
+Deno.test("Cloudflare Workers: server.ts's Worker bundle in workerd invests through the sandbox", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "whitebit-worker-" });
+  const sandbox = new WhiteBitSandbox();
+  await using wire = sandbox.listen();
+  const { Miniflare } = requireFromTools("miniflare") as { Miniflare: MiniflareConstructor };
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: `${dir}/worker.js`, contents: await bundleWorker(dir) }],
+    modulesRoot: dir,
+    compatibilityDate: "2026-04-26",
+    cf: false,
+    bindings: {
+      WHITEBIT_API_KEY: sandbox.credentials.apiKey,
+      WHITEBIT_API_SECRET: sandbox.credentials.apiSecret,
+      WHITEBIT_BASE_URL: wire.url,
+      LENDING_API_TOKENS: `old-token,${TOKEN}`,
+    },
+  });
+  const deadline = AbortSignal.timeout(DEADLINE_MS);
+  try {
+    await beforeDeadline(mf.ready, deadline);
+    const call = async (path: string, init: Parameters<Miniflare["dispatchFetch"]>[1] = {}) => {
+      const response = await beforeDeadline(
+        mf.dispatchFetch(`http://worker${path}`, init),
+        deadline,
+      );
+      const text = await response.text();
+      return { status: response.status, type: response.headers.get("content-type"), text };
+    };
+    deepStrictEqual(await call("/healthz"), {
+      status: 200,
+      type: "application/json",
+      text: '{"status":"ok"}',
+    });
+    const denied = await call("/v1/investments", { method: "POST", body: "{}" });
+    strictEqual(denied.status, 401);
+    strictEqual(denied.type, "application/problem+json");
+    const invest = (amount: string) =>
+      call("/v1/investments", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          "idempotency-key": `order-${amount}`,
+        },
+        body: JSON.stringify({ planId: sandbox.plans[0].id, amount }),
+      });
+    const created = await invest("100");
+    strictEqual(created.status, 201, created.text);
+    const { id } = JSON.parse(created.text);
+    strictEqual((await invest("100")).text, created.text, "replayed by the isolate's store");
+    const bad = await call("/v1/investments", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: '{"planId":"x","amount":1e3}',
+    });
+    strictEqual(bad.status, 400);
+    await sandbox.settled();
+    deepStrictEqual(sandbox.investments.map((investment) => investment.id), [id]);
+    strictEqual(sandbox.requests.filter((r) => r.path.endsWith("/investment")).length, 1);
+  } finally {
+    await beforeDeadline(mf.dispose(), AbortSignal.timeout(10_000));
+    await Deno.remove(dir, { recursive: true });
+  }
+});

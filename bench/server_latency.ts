@@ -33,14 +33,17 @@ const sandbox = new WhiteBitSandbox({
   }],
   rateLimit: Number.MAX_SAFE_INTEGER,
 });
-// No rate limit here: this measures overhead, not WhiteBIT's budget (the limiter still runs).
-const options = {
+// One client for both paths: two clients on one key would collide on equal
+// millisecond nonces and wait out 429 retries. No rate limit: this measures
+// overhead, not WhiteBIT's budget (the limiter still runs). Strict nonces,
+// because over 1000 calls a second push window nonces past WhiteBIT's ±5 s.
+const client = new WhiteBitClient({
   ...sandbox.credentials,
+  nonceWindow: false,
   fetch: sandbox.fetch,
   rateLimiter: new RateLimiter({ limit: Infinity }),
-};
-const client = new WhiteBitClient({ ...options });
-const app = createApp({ client: new WhiteBitClient({ ...options }), tokens: [TOKEN], log: false });
+});
+const app = createApp({ client, tokens: [TOKEN], log: false });
 const body = JSON.stringify({ planId: "plan", amount: "1" });
 
 async function direct(): Promise<void> {

@@ -149,7 +149,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
-   * @param fingerprint A digest of the request.
+   * @param fingerprint The canonical request (method, path and validated body).
    * @param ttlMs How long the claim lasts.
    * @returns `undefined` if claimed now, else the existing record.
    */
@@ -178,7 +178,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
-   * @param fingerprint A digest of the request.
+   * @param fingerprint The canonical request (method, path and validated body).
    * @param response The answer to replay.
    * @param ttlMs How long to keep it.
    */

@@ -83,7 +83,7 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
-   * @param fingerprint A digest of the request.
+   * @param fingerprint The canonical request (method, path and validated body).
    * @param ttlMs How long the claim lasts.
    * @returns `undefined` if claimed now, else the existing record.
    */
@@ -121,7 +121,7 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
-   * @param fingerprint A digest of the request.
+   * @param fingerprint The canonical request (method, path and validated body).
    * @param response The answer to replay.
    * @param ttlMs How long to keep it.
    */

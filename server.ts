@@ -207,7 +207,11 @@ export function createApp(options: CreateAppOptions = {}): LendingApp {
     ? options.client
     : options.client && new WhiteBitClient(options.client);
   const tokens = (options.tokens ?? []).filter((token) => token.length > 0);
-  const tokenDigests = Promise.all(tokens.map(sha256));
+  const tokenBytes = tokens.map((token) => encoder.encode(token));
+  // Idempotency keys are scoped per token, by a short digest (never the token itself).
+  const callers = Promise.all(
+    tokens.map(async (token) => toHex((await sha256(token)).subarray(0, 8))),
+  );
   const store = options.idempotencyStore ?? new MemoryIdempotencyStore();
   const log = options.log === false
     ? undefined
@@ -247,13 +251,15 @@ export function createApp(options: CreateAppOptions = {}): LendingApp {
     }
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer ([\x21-\x7e]{1,1024})$/i.exec(header);
-    const presented = await sha256(match?.[1] ?? "");
-    let valid = false;
-    for (const digest of await tokenDigests) valid = timingSafeEqual(presented, digest) || valid;
-    if (!match || !valid) {
+    const presented = encoder.encode(match?.[1] ?? "");
+    let found = -1;
+    for (let i = 0; i < tokenBytes.length; i++) {
+      if (timingSafeEqual(presented, tokenBytes[i])) found = i;
+    }
+    if (!match || found < 0) {
       return answer(c, problem("unauthorized", "Send Authorization: Bearer <token>."));
     }
-    c.set("caller", toHex(presented.subarray(0, 8)));
+    c.set("caller", (await callers)[found]);
     await next();
   });
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
@@ -338,7 +344,7 @@ async function idempotent(
     );
   }
   const scoped = `${c.get("caller")}:${key}`;
-  const fingerprint = toHex(await sha256(`${c.req.method} ${c.req.path}\n${canonicalBody}`));
+  const fingerprint = `${c.req.method} ${c.req.path}\n${canonicalBody}`;
   const existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS);
   if (existing && existing.fingerprint !== fingerprint) {
     return answer(

@@ -1,7 +1,7 @@
 /**
- * Constant-time comparison of two byte sequences of equal length, such as
- * digests of bearer tokens: the time taken does not depend on where they
- * differ.
+ * Constant-time comparison of a presented secret, such as a bearer token,
+ * with a known one: the time taken depends only on the known secret's length,
+ * never on where the two differ or on how long the presented one is.
  *
  * @example
  * ```ts
@@ -17,23 +17,25 @@
  */
 
 /**
- * Compares two byte arrays in constant time for their length.
+ * Compares presented bytes with known bytes in time that depends only on the
+ * known bytes' length.
  *
  * @example
  * ```ts
  * import { timingSafeEqual } from "./timing_safe_equal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * strictEqual(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1])), false);
+ * strictEqual(timingSafeEqual(new Uint8Array([1]), new Uint8Array([1, 0])), false);
  * ```
  *
- * @param a The first bytes.
- * @param b The second bytes.
- * @returns Whether they are equal; `false` at once if their lengths differ.
+ * @param presented The bytes to check, such as a token from a request.
+ * @param known The secret bytes they must equal.
+ * @returns Whether they are equal.
  */
-export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
+export function timingSafeEqual(presented: Uint8Array, known: Uint8Array): boolean {
+  let difference = presented.length ^ known.length;
+  for (let i = 0; i < known.length; i++) {
+    difference |= (i < presented.length ? presented[i] : 0) ^ known[i];
+  }
   return difference === 0;
 }

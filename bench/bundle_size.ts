@@ -56,7 +56,7 @@ try {
     'export { default } from "../node_modules/ccxt/js/src/whitebit.js";\n',
   );
   const cases: [string, string, string][] = [
-    ["ours mod.ts", root, "mod.ts", "deno"],
+    ["ours mod.ts", root, "mod.ts"],
     ['ccxt `export { whitebit } from "ccxt"`', bench, `${entries}/public.js`],
     ["ccxt js/src/whitebit.js only", bench, `${entries}/deep.js`],
   ];

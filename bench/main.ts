@@ -12,7 +12,7 @@
 const BENCHMARKS: Record<string, string[]> = {
   bundle_size: ["--allow-read", "--allow-write", "--allow-run"],
   cold_start: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
-  sign_throughput: ["--allow-read", "--allow-env"],
+  sign_throughput: ["--allow-read", "--allow-env", "--allow-run"],
   invest_throughput: ["--allow-net=127.0.0.1", "--allow-read", "--allow-env", "--allow-run"],
   rate_budget: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
   memory: [

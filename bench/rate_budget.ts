@@ -26,9 +26,12 @@ const WINDOW_MS = 10_000;
 await using sandbox = await startSandboxProcess({ rateLimit: "whitebit" });
 const { url, planId, accounts } = sandbox.info;
 const sentAt: number[] = [];
-const timedFetch: FetchLike = (input, init) => {
+const answeredAt: number[] = [];
+const timedFetch: FetchLike = async (input, init) => {
   sentAt.push(performance.now());
-  return fetch(input, init);
+  const response = await fetch(input, init);
+  answeredAt.push(performance.now());
+  return response;
 };
 const client = new WhiteBitClient({ ...accounts[0], baseUrl: url, fetch: timedFetch });
 
@@ -64,6 +67,11 @@ console.log(
   } s); all done after ${fmt((finished - started) / 1000)} s`,
 );
 console.log(`  most requests sent in any 10 s window: ${busiest} (limit ${LIMIT})`);
+console.log(
+  `  the first ${LIMIT} (sent at once) were all answered after ${
+    fmt((answeredAt[LIMIT - 1] - sentAt[0]) / 1000)
+  } s: a slot frees ${WINDOW_MS / 1000} s after its answer, so later requests inherit that delay`,
+);
 console.log("\nRatios:");
 console.log(
   "  " + verdict("budget used", (idealSpan / span) * 100, { op: "≥", bound: 98, unit: "%" }),

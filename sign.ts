@@ -20,6 +20,8 @@
  */
 
 const encoder = new TextEncoder();
+/** Printable ASCII: its UTF-8 bytes are its characters, so `btoa()` takes it as is. */
+const PRINTABLE_ASCII = /^[ -~]*$/;
 const HEX = Array.from(
   { length: 256 },
   (_, i) => i.toString(16).padStart(2, "0"),
@@ -126,7 +128,8 @@ export async function signBody(
   key: CryptoKey,
   body: string,
 ): Promise<SignedBody> {
-  const payload = encodeBase64(encoder.encode(body));
+  // JSON bodies are nearly always printable ASCII; the byte-by-byte path costs ~8 µs.
+  const payload = PRINTABLE_ASCII.test(body) ? btoa(body) : encodeBase64(encoder.encode(body));
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(payload));
   return { payload, signature: encodeHex(new Uint8Array(mac)) };
 }

@@ -307,6 +307,11 @@ export interface FaultOptions {
   times?: number;
   /** Only requests to this path. Default: every private request. */
   path?: string;
+  /**
+   * Only the request signed with this nonce, so that concurrent requests get
+   * the faults meant for them whatever order they arrive in. Default: any.
+   */
+  nonce?: number;
 }
 
 /**
@@ -434,6 +439,7 @@ interface PendingFault {
   fault: SandboxFault;
   remaining: number;
   path: string | undefined;
+  nonce: number | undefined;
 }
 
 type Env = {
@@ -601,13 +607,14 @@ export class WhiteBitSandbox {
    * ```
    *
    * @param fault What to do.
-   * @param options How many requests, and which path.
+   * @param options How many requests, and which path or nonce.
    */
   injectFault(fault: SandboxFault, options: FaultOptions = {}): void {
     this.#faults.push({
       fault,
       remaining: options.times ?? 1,
       path: options.path,
+      nonce: options.nonce,
     });
   }
 
@@ -717,7 +724,7 @@ export class WhiteBitSandbox {
     const text = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
     record.nonce = nonceOf(text);
     const isPrivate = path.startsWith(PRIVATE_PREFIX);
-    const fault = isPrivate ? this.#takeFault(path) : undefined;
+    const fault = isPrivate ? this.#takeFault(path, record.nonce) : undefined;
     if (fault?.kind === "latency") {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
     }
@@ -749,9 +756,10 @@ export class WhiteBitSandbox {
     return response;
   }
 
-  #takeFault(path: string): SandboxFault | undefined {
+  #takeFault(path: string, nonce: number | undefined): SandboxFault | undefined {
     const index = this.#faults.findIndex((pending) =>
-      pending.path === undefined || pending.path === path
+      (pending.path === undefined || pending.path === path) &&
+      (pending.nonce === undefined || pending.nonce === nonce)
     );
     if (index < 0) return undefined;
     const pending = this.#faults[index];

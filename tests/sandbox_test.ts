@@ -168,6 +168,15 @@ Deno.test("sandbox: amounts the client would refuse get WhiteBIT's own answers",
   strictEqual(sandbox.investments.length, 0);
 });
 
+Deno.test("sandbox: a fault aimed at a nonce hits that request only, whatever the order", async () => {
+  const sandbox = sandboxAt(T);
+  sandbox.injectFault({ kind: "respond", status: 503, body: "{}" }, { nonce: T + 1 });
+  const results = await Promise.all([send(sandbox, invest(T + 2)), send(sandbox, invest(T + 1))]);
+  deepStrictEqual(results.map((r) => r.status), [201, 503]);
+  strictEqual((await send(sandbox, invest(T + 3))).status, 201, "the fault was used up");
+  deepStrictEqual(sandbox.investments.map((i) => i.nonce), [T + 2, T + 3]);
+});
+
 Deno.test("sandbox: GET on a private path and unknown paths are empty 404s", async () => {
   const sandbox = sandboxAt(T);
   for (const [method, path] of [["GET", INVEST], ["POST", "/api/v4/nothing"]]) {

@@ -1,22 +1,13 @@
 import { ok } from "node:assert/strict";
 import { WhiteBitClient, WhiteBitError } from "../mod.ts";
 import { WhiteBitSandbox } from "../testing.ts";
+import { assertNoSecrets, views } from "./_leak_scan.ts";
 
 const API_KEY = "LEAKCHECK-KEY-5d1b7c9e3a";
 const API_SECRET = "LEAKCHECK-SECRET-8f2e4a6c0b";
 
 function assertClean(text: string, where: string) {
-  ok(!text.includes(API_SECRET), `the secret leaked through ${where}`);
-  ok(!text.includes(API_KEY), `the API key leaked through ${where}`);
-}
-
-function views(value: unknown): string[] {
-  return [
-    String(value),
-    JSON.stringify(value) ?? "",
-    Deno.inspect(value, { depth: 10, showHidden: true, getters: true }),
-    value instanceof Error ? `${value.stack}\n${Deno.inspect(value.cause, { depth: 10 })}` : "",
-  ];
+  assertNoSecrets(text, { "the secret": API_SECRET, "the API key": API_KEY }, where);
 }
 
 Deno.test("no view of the client shows the secret or the API key", () => {

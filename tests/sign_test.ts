@@ -1,6 +1,7 @@
 import { deepStrictEqual, rejects, strictEqual, throws } from "node:assert/strict";
 import { assertSigningKey, importApiSecret, signBody, WhiteBitClient } from "../mod.ts";
 import type { FetchLike } from "../mod.ts";
+import { Buffer } from "node:buffer";
 import {
   INVEST_BODY,
   INVEST_SIGNATURE,
@@ -27,6 +28,15 @@ Deno.test("signBody() encodes the UTF-8 bytes of the body", async () => {
     new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))),
     '{"note":"€ ü 😀"}',
   );
+});
+
+Deno.test("signBody() base64-encodes UTF-8 on both of its paths (printable ASCII and the rest)", async () => {
+  const key = await importApiSecret("k");
+  // "é" is the trap: btoa() accepts it, as one Latin-1 byte instead of its two UTF-8 bytes.
+  for (const body of ['{"a":"b"}', "{\n}", '{"a":"\x7f"}', '{"a":"é"}', '{"a":"€"}', "~ 😀"]) {
+    const { payload } = await signBody(key, body);
+    strictEqual(payload, Buffer.from(body, "utf8").toString("base64"), JSON.stringify(body));
+  }
 });
 
 function capture(calls: { url: string; headers: Headers; body: string }[]): FetchLike {

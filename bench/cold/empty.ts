@@ -1,0 +1,1 @@
+// An empty Deno program: the baseline of the cold-start benchmark.

@@ -8,6 +8,9 @@
  * @module
  */
 
+/** The root config: bench/package.json would otherwise hide its import map (hono). */
+const ROOT_CONFIG = `--config=${new URL("../deno.json", import.meta.url).pathname}`;
+
 /** Each benchmark script and the Deno flags it needs. */
 const BENCHMARKS: Record<string, string[]> = {
   bundle_size: ["--allow-read", "--allow-write", "--allow-run"],
@@ -28,6 +31,14 @@ const BENCHMARKS: Record<string, string[]> = {
     "--allow-env",
     "--allow-run",
     "--v8-flags=--expose-gc",
+  ],
+  server_latency: [ROOT_CONFIG],
+  server_load: [
+    ROOT_CONFIG,
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    "--allow-write",
+    "--allow-run",
   ],
 };
 

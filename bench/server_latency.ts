@@ -6,7 +6,7 @@
  * handling), not the sandbox's. Prints p50/p99 of each and the difference.
  * Target: ≤ 0.3 ms added at p50, ≤ 1 ms at p99.
  *
- *   deno run bench/server_latency.ts [rounds]
+ *   deno task bench server_latency   (or: deno run --config=deno.json bench/server_latency.ts [rounds])
  *
  * @module
  */

@@ -13,7 +13,7 @@
  * Prints requests, errors, p50/p99 and the server's RSS (sampled every second
  * after a warm-up). Needs `wrk` (apt-get install wrk).
  *
- *   deno run -A bench/server_load.ts [seconds=60] [connections=64]
+ *   deno task bench server_load   (or: deno run -A --config=deno.json bench/server_load.ts [seconds] [connections])
  *
  * @module
  */

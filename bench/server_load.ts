@@ -44,6 +44,7 @@ await using wire = sandbox.listen();
 
 const serve = new Deno.Command(Deno.execPath(), {
   args: ["serve", "--host=127.0.0.1", "--port=0", "--allow-net=127.0.0.1", "--allow-env", SERVER],
+  cwd: new URL("..", import.meta.url).pathname, // the root deno.json (bench/package.json hides it)
   env: {
     WHITEBIT_API_KEY: "load-key",
     WHITEBIT_API_SECRET: "load-secret",

@@ -24,6 +24,7 @@ import {
   AbortedError,
   DryRunError,
   errorFromResponse,
+  MAY_HAVE_RUN,
   NetworkError,
   NonceError,
   PreflightError,
@@ -61,6 +62,7 @@ import {
   assertIdentifier,
   assertIntegerInRange,
   isRecord,
+  mustBe,
 } from "./validate.ts";
 
 /**
@@ -319,22 +321,15 @@ export class WhiteBitClient {
    */
   constructor(options: WhiteBitClientOptions) {
     const { apiKey, apiSecret } = options;
-    if (typeof apiKey !== "string" || apiKey.length === 0) {
-      throw new TypeError(
-        `Cannot create client: "apiKey" must be a non-empty string: current type is ${typeof apiKey}`,
-      );
+    // The credentials are never shown, not even in these messages.
+    if (typeof apiKey !== "string" || apiKey === "") {
+      throw new TypeError(`Cannot create client: "apiKey" must be a non-empty string`);
     }
-    if (typeof apiSecret === "string") {
-      if (apiSecret.length === 0) {
-        throw new TypeError(
-          `Cannot create client: "apiSecret" must not be empty`,
-        );
-      }
-    } else if (apiSecret instanceof CryptoKey) {
+    if (apiSecret instanceof CryptoKey) {
       assertSigningKey(apiSecret);
-    } else {
+    } else if (typeof apiSecret !== "string" || apiSecret === "") {
       throw new TypeError(
-        `Cannot create client: "apiSecret" must be a string or a CryptoKey: current type is ${typeof apiSecret}`,
+        `Cannot create client: "apiSecret" must be a non-empty string or a CryptoKey`,
       );
     }
     this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com");
@@ -347,14 +342,11 @@ export class WhiteBitClient {
     this.#maxRetries = options.maxRetries ?? 2;
     if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 0) {
       throw new RangeError(
-        `Cannot create client: "maxRetries" must be a whole number >= 0: current value is ${this.#maxRetries}`,
+        mustBe("create client", '"maxRetries"', "a whole number >= 0", this.#maxRetries),
       );
     }
     this.#retryDelayMs = positive("retryDelayMs", options.retryDelayMs ?? 1000);
-    this.#maxRetryDelayMs = positive(
-      "maxRetryDelayMs",
-      options.maxRetryDelayMs ?? 30_000,
-    );
+    this.#maxRetryDelayMs = positive("maxRetryDelayMs", options.maxRetryDelayMs ?? 30_000);
     this.#rateLimiter = options.rateLimiter ?? new RateLimiter();
     this.#sequencer = this.nonceWindow ? undefined : new RateLimiter({ limit: 1, windowMs: 0 });
     this.#dryRun = options.dryRun ?? false;
@@ -427,7 +419,7 @@ export class WhiteBitClient {
       return { id: result.id };
     }
     throw new WhiteBitError(
-      `WhiteBIT accepted the investment but its answer has no "id". The investment was probably created: reconcile before investing again.`,
+      `WhiteBIT accepted the investment but its answer has no "id". ${MAY_HAVE_RUN}`,
       { ...request, outcome: "unknown", responseText: JSON.stringify(result) },
     );
   }
@@ -687,28 +679,27 @@ export class WhiteBitClient {
   ): Promise<Investment | null> {
     if (error?.requestPath !== INVEST_PATH) {
       throw new TypeError(
-        `Cannot find investment: the error must come from invest(): current requestPath is ${
-          JSON.stringify(error?.requestPath)
-        }`,
+        mustBe("find investment", "the error's requestPath", INVEST_PATH, error?.requestPath),
       );
     }
     if (error.outcome === "not_executed") return null;
     const { planId, amount } = error.params ?? {};
     assertIdentifier(planId, "params.planId");
     assertDecimalAmount(amount, "params.amount");
-    if (typeof error.attemptedAt !== "number" || !Number.isFinite(error.attemptedAt)) {
+    if (!Number.isFinite(error.attemptedAt)) {
       throw new TypeError(
-        `Cannot find investment: "attemptedAt" must be a number: current value is ${error.attemptedAt}`,
+        mustBe("find investment", '"attemptedAt"', "a number", error.attemptedAt),
       );
     }
     const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
     if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
       throw new RangeError(
-        `Cannot find investment: "toleranceMs" must be a number >= 0: current value is ${toleranceMs}`,
+        mustBe("find investment", '"toleranceMs"', "a number >= 0", toleranceMs),
       );
     }
-    const attempted = error.attemptedAt / 1000;
-    const earliest = Math.floor((error.attemptedAt - toleranceMs) / 1000);
+    const attemptedAt = error.attemptedAt as number;
+    const attempted = attemptedAt / 1000;
+    const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
     let best: Investment | null = null;
     for await (const investment of this.allInvestments({}, { signal: options.signal })) {
       if (
@@ -809,9 +800,7 @@ export class WhiteBitClient {
   /** The parameters of `keys` that are set, each checked by its rule. */
   #query(params: object, keys: readonly string[]): Record<string, unknown> {
     if (!isRecord(params)) {
-      throw new TypeError(
-        `Cannot use the parameters: they must be an object: current value is ${params}`,
-      );
+      throw new TypeError(mustBe("use the parameters", "they", "an object", params));
     }
     const query: Record<string, unknown> = {};
     for (const key of keys) {
@@ -840,9 +829,7 @@ export class WhiteBitClient {
       if (records.length < limit) return;
       if (offset === MAX_OFFSET) {
         throw new RangeError(
-          `Cannot read past offset ${MAX_OFFSET}: WhiteBIT serves no more of this history: current position is ${
-            offset + limit
-          } (narrow it with filters)`,
+          `Cannot read past offset ${MAX_OFFSET}: WhiteBIT serves no more of this history (narrow it with filters)`,
         );
       }
       seen = Math.max(0, offset + limit - MAX_OFFSET);
@@ -860,47 +847,29 @@ export class WhiteBitClient {
     params: { planId: string; amount: string },
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const facts = { requestPath: INVEST_PATH, params, outcome: "not_executed" as const };
-    let plans: FixedPlan[];
+    let plans: FixedPlan[] | undefined;
+    let cause: unknown;
     try {
       plans = await this.plans({}, { signal });
-    } catch (cause) {
-      if (!(cause instanceof WhiteBitError) || cause.outcome !== "unknown") throw cause;
-      throw new PreflightError(
-        `Cannot check plan ${params.planId} before investing: the plan lookup got no clear answer. Nothing was invested.`,
-        { ...facts, reason: "plan_lookup_failed", cause },
-      );
+    } catch (error) {
+      if (!(error instanceof WhiteBitError) || error.outcome !== "unknown") throw error;
+      cause = error;
     }
-    const plan = plans.find((candidate) => candidate.id === params.planId);
-    const { amount } = params;
-    let refusal: [PreflightRejectionReason, string] | undefined;
-    if (!plan) {
-      refusal = [
-        "plan_not_offered",
-        `WhiteBIT does not offer plan ${params.planId} to this account`,
-      ];
-    } else if (plan.status !== PLAN_STATUS.Active) {
-      refusal = ["plan_not_active", `plan ${plan.id} has status ${plan.status}, not 1 (active)`];
-    } else if (compareDecimal(amount, plan.minInvestment) < 0) {
-      refusal = [
-        "amount_below_minimum",
-        `${amount} is below the plan's minimum ${plan.minInvestment}`,
-      ];
-    } else if (compareDecimal(amount, plan.maxInvestment) > 0) {
-      refusal = [
-        "amount_above_maximum",
-        `${amount} is above the plan's maximum ${plan.maxInvestment}`,
-      ];
-    } else if (compareDecimal(amount, plan.maxPossibleInvestment) > 0) {
-      refusal = [
-        "amount_above_available",
-        `${amount} is above what is left in the plan, ${plan.maxPossibleInvestment}`,
-      ];
-    }
+    const plan = plans?.find((candidate) => candidate.id === params.planId);
+    const refusal: Refusal | undefined = plans
+      ? refusalOf(plan, params.amount)
+      : ["plan_lookup_failed", "the plan lookup got no clear answer"];
     if (refusal) {
       throw new PreflightError(
-        `Cannot invest ${amount} in plan ${params.planId}: ${refusal[1]}. Nothing was sent.`,
-        { ...facts, reason: refusal[0], plan },
+        `Cannot invest ${params.amount} in plan ${params.planId}: ${refusal[1]}. Nothing was sent.`,
+        {
+          requestPath: INVEST_PATH,
+          params,
+          outcome: "not_executed",
+          reason: refusal[0],
+          plan,
+          cause,
+        },
       );
     }
   }
@@ -970,7 +939,7 @@ export class WhiteBitClient {
           return { result: JSON.parse(text), request: answered };
         } catch (cause) {
           throw new WhiteBitError(
-            `WhiteBIT answered ${response.status} to ${path} with a body that is not JSON. The request was probably carried out: reconcile before sending it again.`,
+            `WhiteBIT answered ${response.status} to ${path} with a body that is not JSON. ${MAY_HAVE_RUN}`,
             { ...answered, outcome: "unknown", responseText: text, cause },
           );
         }
@@ -1044,20 +1013,20 @@ export class WhiteBitClient {
       const details = { ...request, outcome: "unknown" as const, cause };
       if (controller.signal.reason === TIMED_OUT) {
         throw new TimeoutError(
-          `No answer from WhiteBIT to ${path} within ${this.#timeoutMs} ms. The request may have been carried out: reconcile before sending it again.`,
+          `No answer from WhiteBIT to ${path} within ${this.#timeoutMs} ms. ${MAY_HAVE_RUN}`,
           { ...details, cause: undefined },
         );
       }
       if (signal?.aborted) {
         throw new AbortedError(
-          `The call to ${path} was aborted after it was sent. The request may have been carried out: reconcile before sending it again.`,
+          `The call to ${path} was aborted after it was sent. ${MAY_HAVE_RUN}`,
           { ...details, cause: signal.reason },
         );
       }
       throw new NetworkError(
         `The request to ${path} failed without an answer (${
           describeCause(cause)
-        }). It may have been carried out: reconcile before sending it again.`,
+        }). ${MAY_HAVE_RUN}`,
         details,
       );
     } finally {
@@ -1067,30 +1036,39 @@ export class WhiteBitClient {
   }
 }
 
+/** Why a plan would refuse an investment, and what it says. */
+type Refusal = [PreflightRejectionReason, string];
+
+/** Why `plan` (as listed, if it is) would refuse `amount`, if it would. */
+function refusalOf(plan: FixedPlan | undefined, amount: string): Refusal | undefined {
+  if (!plan) return ["plan_not_offered", "it is not offered to this account"];
+  if (plan.status !== PLAN_STATUS.Active) {
+    return ["plan_not_active", `its status is ${plan.status}, not 1 (active)`];
+  }
+  if (compareDecimal(amount, plan.minInvestment) < 0) {
+    return ["amount_below_minimum", `the minimum is ${plan.minInvestment}`];
+  }
+  if (compareDecimal(amount, plan.maxInvestment) > 0) {
+    return ["amount_above_maximum", `the maximum is ${plan.maxInvestment}`];
+  }
+  if (compareDecimal(amount, plan.maxPossibleInvestment) > 0) {
+    return ["amount_above_available", `only ${plan.maxPossibleInvestment} is left in it`];
+  }
+}
+
 function parseBaseUrl(value: string): string {
-  let url: URL;
   try {
-    url = new URL(value);
+    const url = new URL(value);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.href.replace(/\/+$/, "");
   } catch {
-    throw new TypeError(
-      `Cannot create client: "baseUrl" must be a URL: current value is ${JSON.stringify(value)}`,
-    );
+    // refused below
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(
-      `Cannot create client: "baseUrl" must be http(s): current value is ${JSON.stringify(value)}`,
-    );
-  }
-  return url.href.replace(/\/+$/, "");
+  throw new TypeError(mustBe("create client", '"baseUrl"', "an http(s) URL", value));
 }
 
 function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot create client: "${name}" must be a positive number: current value is ${value}`,
-    );
-  }
-  return value;
+  if (value > 0 && Number.isFinite(value)) return value;
+  throw new RangeError(mustBe("create client", `"${name}"`, "a positive number", value));
 }
 
 function requestIdOf(response: Response): string | undefined {

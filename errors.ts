@@ -145,6 +145,12 @@ export interface WhiteBitErrorOptions {
 const MAX_RESPONSE_TEXT = 2000;
 
 /**
+ * What every message about a request that may have reached WhiteBIT ends
+ * with (`outcome: "unknown"`).
+ */
+export const MAY_HAVE_RUN = "It may have been carried out: reconcile before sending it again.";
+
+/**
  * The base of every error this package raises about a WhiteBIT call.
  *
  * @example
@@ -705,9 +711,7 @@ export function errorFromResponse(details: ResponseDetails): WhiteBitError {
   };
   const detail = describe(body);
   const message = `WhiteBIT answered ${status} to ${details.requestPath}${detail}. ${
-    outcome === "unknown"
-      ? "The request may have been carried out: reconcile before sending it again."
-      : "Nothing was carried out."
+    outcome === "unknown" ? MAY_HAVE_RUN : "Nothing was carried out."
   }`;
   if (status === 429) {
     return body.json ? new NonceError(message, options) : new RateLimitError(message, options);

@@ -33,7 +33,12 @@ import {
   TimeoutError,
   WhiteBitError,
 } from "./errors.ts";
-import { readInterestPaymentsPage, readInvestmentsPage, readPlans } from "./parse.ts";
+import {
+  readInterestPaymentsPage,
+  readInvestmentsPage,
+  readInvestResult,
+  readPlans,
+} from "./parse.ts";
 import {
   CLOSE_PATH,
   INTEREST_PATH,
@@ -255,6 +260,20 @@ interface RequestFacts {
   attemptedAt?: number;
 }
 
+/** How one private call is sent and its answer read. */
+interface SendOptions<T> {
+  signal: AbortSignal | undefined;
+  /** Whether the call can change anything at WhiteBIT: then its body is never replayed. */
+  stateChanging: boolean;
+  /** Reads the parsed answer; throws if it is not as documented. */
+  read: (result: unknown) => T;
+}
+
+/** The parameters each read call takes, in the order they are sent. */
+const PLANS_KEYS = ["ticker"];
+const INVESTMENTS_KEYS = ["id", "ticker", "status", "limit", "offset"];
+const INTEREST_KEYS = ["planId", "ticker", "limit", "offset"];
+
 /** How each parameter of the read calls is checked before anything is sent. */
 const PARAM_RULES: Record<string, (value: unknown, name: string) => void> = {
   id: assertIdentifier,
@@ -409,19 +428,11 @@ export class WhiteBitClient {
     assertDecimalAmount(params.amount, "amount");
     const body = { planId: params.planId, amount: params.amount };
     if (options.preflight) await this.#preflight(body, options.signal);
-    const { result, request } = await this.#post(INVEST_PATH, body, {
+    return await this.#post(INVEST_PATH, body, {
       signal: options.signal,
       stateChanging: true,
+      read: readInvestResult,
     });
-    if (
-      isRecord(result) && typeof result.id === "string" && result.id.length > 0
-    ) {
-      return { id: result.id };
-    }
-    throw new WhiteBitError(
-      `WhiteBIT accepted the investment but its answer has no "id". ${MAY_HAVE_RUN}`,
-      { ...request, outcome: "unknown", responseText: JSON.stringify(result) },
-    );
   }
 
   /**
@@ -447,7 +458,7 @@ export class WhiteBitClient {
    * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
    */
   async plans(params: PlansParams = {}, options: CallOptions = {}): Promise<FixedPlan[]> {
-    return await this.#read(PLANS_PATH, params, ["ticker"], readPlans, options);
+    return await this.#read(PLANS_PATH, params, PLANS_KEYS, readPlans, options);
   }
 
   /**
@@ -482,7 +493,7 @@ export class WhiteBitClient {
     return await this.#read(
       INVESTMENTS_PATH,
       params,
-      ["id", "ticker", "status", "limit", "offset"],
+      INVESTMENTS_KEYS,
       readInvestmentsPage,
       options,
     );
@@ -521,7 +532,7 @@ export class WhiteBitClient {
     params: InvestmentsParams = {},
     options: CallOptions = {},
   ): AsyncGenerator<Investment, void, undefined> {
-    this.#query(params, ["id", "ticker", "status", "limit", "offset"]);
+    this.#query(params, INVESTMENTS_KEYS);
     return this.#walk((page) => this.investments({ ...params, ...page }, options), params);
   }
 
@@ -555,7 +566,11 @@ export class WhiteBitClient {
    */
   async closeInvestment(id: string, options: CallOptions = {}): Promise<void> {
     assertIdentifier(id, "id");
-    await this.#post(CLOSE_PATH, { id }, { signal: options.signal, stateChanging: true });
+    await this.#post(CLOSE_PATH, { id }, {
+      signal: options.signal,
+      stateChanging: true,
+      read: () => undefined, // WhiteBIT answers `[]`
+    });
   }
 
   /**
@@ -593,7 +608,7 @@ export class WhiteBitClient {
     return await this.#read(
       INTEREST_PATH,
       params,
-      ["planId", "ticker", "limit", "offset"],
+      INTEREST_KEYS,
       readInterestPaymentsPage,
       options,
     );
@@ -627,7 +642,7 @@ export class WhiteBitClient {
     params: InterestPaymentsParams = {},
     options: CallOptions = {},
   ): AsyncGenerator<InterestPayment, void, undefined> {
-    this.#query(params, ["planId", "ticker", "limit", "offset"]);
+    this.#query(params, INTEREST_KEYS);
     return this.#walk((page) => this.interestPayments({ ...params, ...page }, options), params);
   }
 
@@ -742,25 +757,22 @@ export class WhiteBitClient {
       options.signal,
     );
     const finished = this.#now();
+    if (!response.ok) {
+      throw errorFromResponse({ requestPath: TIME_PATH, status: response.status, text });
+    }
     let time: unknown;
     try {
-      time = (JSON.parse(text) as { time?: unknown }).time;
+      time = JSON.parse(text).time;
     } catch {
-      // handled below
+      // refused below
     }
-    if (!response.ok || typeof time !== "number" || !Number.isFinite(time)) {
-      throw response.ok
-        ? new WhiteBitError(`WhiteBIT's time answer has no "time" number`, {
-          status: response.status,
-          outcome: "not_executed",
-          requestPath: TIME_PATH,
-          responseText: text,
-        })
-        : errorFromResponse({
-          requestPath: TIME_PATH,
-          status: response.status,
-          text,
-        });
+    if (typeof time !== "number" || !Number.isFinite(time)) {
+      throw new WhiteBitError(`WhiteBIT's time answer has no "time" number`, {
+        status: response.status,
+        outcome: "not_executed",
+        requestPath: TIME_PATH,
+        responseText: text,
+      });
     }
     // WhiteBIT answers whole seconds: the true time is in [time, time + 1).
     this.#clockOffsetMs = Math.round(
@@ -782,19 +794,11 @@ export class WhiteBitClient {
     read: (result: unknown) => T,
     options: CallOptions,
   ): Promise<T> {
-    const query = this.#query(params, keys);
-    const { result, request } = await this.#post(path, query, {
+    return await this.#post(path, this.#query(params, keys), {
       signal: options.signal,
       stateChanging: false,
+      read,
     });
-    try {
-      return read(result);
-    } catch (cause) {
-      throw new WhiteBitError(
-        `WhiteBIT's answer to ${path} is not as documented (${describeCause(cause)})`,
-        { ...request, outcome: "unknown", responseText: JSON.stringify(result), cause },
-      );
-    }
   }
 
   /** The parameters of `keys` that are set, each checked by its rule. */
@@ -874,12 +878,12 @@ export class WhiteBitClient {
     }
   }
 
-  /** Signs and sends one private call, retrying only 429s (never executed). */
-  async #post(
+  /** Signs and sends one private call and reads its answer, retrying only 429s (never executed). */
+  async #post<T>(
     path: string,
     params: Record<string, unknown>,
-    options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
+    options: SendOptions<T>,
+  ): Promise<T> {
     for (let attempt = 0;; attempt++) {
       try {
         return await this.#attempt(path, params, options);
@@ -887,20 +891,17 @@ export class WhiteBitClient {
         const retryable = (error instanceof NonceError || error instanceof RateLimitError) &&
           error.status === 429 && attempt < this.#maxRetries;
         if (!retryable) throw error;
-        const delay = Math.min(
-          this.#maxRetryDelayMs,
-          this.#retryDelayMs * 2 ** attempt,
-        );
+        const delay = Math.min(this.#maxRetryDelayMs, this.#retryDelayMs * 2 ** attempt);
         await sleep(delay / 2 + Math.random() * delay / 2, options.signal);
       }
     }
   }
 
-  async #attempt(
+  async #attempt<T>(
     path: string,
     params: Record<string, unknown>,
-    options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
+    options: SendOptions<T>,
+  ): Promise<T> {
     const { signal } = options;
     signal?.throwIfAborted();
     if (this.#dryRun) {
@@ -936,10 +937,12 @@ export class WhiteBitClient {
         };
         if (!response.ok) throw errorFromResponse({ ...answered, text });
         try {
-          return { result: JSON.parse(text), request: answered };
+          return options.read(JSON.parse(text));
         } catch (cause) {
           throw new WhiteBitError(
-            `WhiteBIT answered ${response.status} to ${path} with a body that is not JSON. ${MAY_HAVE_RUN}`,
+            `WhiteBIT answered ${response.status} to ${path}, but not as documented (${
+              describeCause(cause)
+            }). ${MAY_HAVE_RUN}`,
             { ...answered, outcome: "unknown", responseText: text, cause },
           );
         }

@@ -666,6 +666,12 @@ const REJECTIONS: Record<string, typeof WhiteBitError> = {
   [INVEST_PATH]: InvestmentRejectedError,
   [CLOSE_PATH]: CloseRejectedError,
 };
+/** The class of the other 4xx statuses that have their own. */
+const BY_STATUS: Record<number, typeof WhiteBitError> = {
+  400: ValidationError,
+  401: AuthenticationError,
+  403: PermissionError,
+};
 const NONCE_TEXT = /\bnonce\b/i;
 
 /**
@@ -694,44 +700,29 @@ const NONCE_TEXT = /\bnonce\b/i;
  * @returns The error to throw.
  */
 export function errorFromResponse(details: ResponseDetails): WhiteBitError {
-  const { status, text } = details;
+  const { status, text, requestPath } = details;
   const body = parseBody(text);
   const outcome: Outcome = status >= 400 && status < 500 ? "not_executed" : "unknown";
-  const options: WhiteBitErrorOptions = {
-    status,
-    code: body.code,
-    fieldErrors: body.fieldErrors,
-    outcome,
-    requestPath: details.requestPath,
-    nonce: details.nonce,
-    params: details.params,
-    attemptedAt: details.attemptedAt,
-    responseText: text,
-    requestId: details.requestId,
-  };
-  const detail = describe(body);
-  const message = `WhiteBIT answered ${status} to ${details.requestPath}${detail}. ${
-    outcome === "unknown" ? MAY_HAVE_RUN : "Nothing was carried out."
-  }`;
-  if (status === 429) {
-    return body.json ? new NonceError(message, options) : new RateLimitError(message, options);
-  }
-  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) {
-    return new NonceError(message, options);
-  }
-  switch (status) {
-    case 400:
-      return new ValidationError(message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 403:
-      return new PermissionError(message, options);
-    case 422: {
-      const Rejection = REJECTIONS[details.requestPath];
-      if (Rejection) return new Rejection(message, options);
-    }
-  }
-  return status >= 500 ? new ServerError(message, options) : new WhiteBitError(message, options);
+  const ErrorClass = errorClassOf(status, requestPath, body, outcome);
+  return new ErrorClass(
+    `WhiteBIT answered ${status} to ${requestPath}${describe(body)}. ${
+      outcome === "unknown" ? MAY_HAVE_RUN : "Nothing was carried out."
+    }`,
+    { ...details, code: body.code, fieldErrors: body.fieldErrors, outcome, responseText: text },
+  );
+}
+
+/** By HTTP status first, then the body: which class the error of an answer is. */
+function errorClassOf(
+  status: number,
+  requestPath: string,
+  body: ParsedBody,
+  outcome: Outcome,
+): typeof WhiteBitError {
+  if (status === 429) return body.json ? NonceError : RateLimitError;
+  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) return NonceError;
+  return (status === 422 && REJECTIONS[requestPath]) || BY_STATUS[status] ||
+    (status >= 500 ? ServerError : WhiteBitError);
 }
 
 function describe(body: ParsedBody): string {
@@ -746,25 +737,26 @@ function describe(body: ParsedBody): string {
 
 function parseBody(text: string): ParsedBody {
   let value: unknown;
+  let json = true;
   try {
     value = JSON.parse(text);
   } catch {
-    return { json: false, message: "", fieldErrors: {} };
+    json = false;
   }
-  if (!isRecord(value)) {
-    return { json: true, message: flatten(value).join(" "), fieldErrors: {} };
-  }
-  const code = typeof value.code === "number" && Number.isInteger(value.code)
-    ? value.code
-    : undefined;
-  const message = flatten(value.message ?? value.msg ?? value.error).join(" ");
+  // A body that is not an object is read as its message.
+  const body = isRecord(value) ? value : { message: value };
   const fieldErrors: Record<string, string[]> = {};
-  if (isRecord(value.errors)) {
-    for (const [field, messages] of Object.entries(value.errors)) {
+  if (isRecord(body.errors)) {
+    for (const [field, messages] of Object.entries(body.errors)) {
       fieldErrors[field] = flatten(messages);
     }
   }
-  return { json: true, code, message, fieldErrors };
+  return {
+    json,
+    code: Number.isInteger(body.code) ? body.code as number : undefined,
+    message: flatten(body.message ?? body.msg ?? body.error).join(" "),
+    fieldErrors,
+  };
 }
 
 function flatten(value: unknown): string[] {

@@ -17,6 +17,7 @@
  * @module
  */
 
+import type { InvestResult } from "./client.ts";
 import { isDecimal } from "./decimal.ts";
 import {
   type FixedPlan,
@@ -89,6 +90,26 @@ export function readInvestmentsPage(value: unknown): Page<Investment> {
  */
 export function readInterestPaymentsPage(value: unknown): Page<InterestPayment> {
   return pageOf(readInterestPayment)(value, "answer");
+}
+
+/**
+ * Reads the answer of Invest: the new investment's id.
+ *
+ * @example
+ * ```ts
+ * import { readInvestResult } from "./parse.ts";
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ *
+ * deepStrictEqual(readInvestResult({ id: "0d7b66ff", extra: 1 }), { id: "0d7b66ff" });
+ * throws(() => readInvestResult({}), TypeError);
+ * ```
+ *
+ * @param value The parsed JSON answer.
+ * @returns The id.
+ * @throws {TypeError} If the id is missing or not a non-empty string.
+ */
+export function readInvestResult(value: unknown): InvestResult {
+  return objectOf<InvestResult>({ id: readText })(value, "answer");
 }
 
 const readText: Reader<string> = (value, at) => {

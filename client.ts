@@ -38,6 +38,7 @@ import {
   readInvestmentsPage,
   readInvestResult,
   readPlans,
+  readServerTime,
 } from "./parse.ts";
 import {
   CLOSE_PATH,
@@ -751,29 +752,11 @@ export class WhiteBitClient {
    */
   async syncTime(options: CallOptions = {}): Promise<number> {
     const started = this.#now();
-    const { response, text } = await this.#exchange(
-      { requestPath: TIME_PATH },
-      { method: "GET" },
-      options.signal,
-    );
+    const time = await this.#exchange({ requestPath: TIME_PATH }, { method: "GET" }, {
+      signal: options.signal,
+      read: readServerTime,
+    });
     const finished = this.#now();
-    if (!response.ok) {
-      throw errorFromResponse({ requestPath: TIME_PATH, status: response.status, text });
-    }
-    let time: unknown;
-    try {
-      time = JSON.parse(text).time;
-    } catch {
-      // refused below
-    }
-    if (typeof time !== "number" || !Number.isFinite(time)) {
-      throw new WhiteBitError(`WhiteBIT's time answer has no "time" number`, {
-        status: response.status,
-        outcome: "not_executed",
-        requestPath: TIME_PATH,
-        responseText: text,
-      });
-    }
     // WhiteBIT answers whole seconds: the true time is in [time, time + 1).
     this.#clockOffsetMs = Math.round(
       time * 1000 + 500 - (started + finished) / 2,
@@ -922,30 +905,14 @@ export class WhiteBitClient {
       const releaseTurn = await this.#sequencer?.acquire(signal);
       try {
         const { request, headers, body } = await this.#sign(path, params);
-        const { response, text } = await this.#exchange(request, {
+        return await this.#exchange(request, {
           method: "POST",
           headers,
           // Deno's fetch was measured re-sending a string body on a new
           // connection when a reused keep-alive connection closed before the
           // answer; a Blob body is never replayed, and keeps Content-Length.
           body: options.stateChanging ? new Blob([body], { type: "application/json" }) : body,
-        }, signal);
-        const answered = {
-          ...request,
-          status: response.status,
-          requestId: requestIdOf(response),
-        };
-        if (!response.ok) throw errorFromResponse({ ...answered, text });
-        try {
-          return options.read(JSON.parse(text));
-        } catch (cause) {
-          throw new WhiteBitError(
-            `WhiteBIT answered ${response.status} to ${path}, but not as documented (${
-              describeCause(cause)
-            }). ${MAY_HAVE_RUN}`,
-            { ...answered, outcome: "unknown", responseText: text, cause },
-          );
-        }
+        }, options);
       } finally {
         releaseTurn?.();
       }
@@ -985,16 +952,18 @@ export class WhiteBitClient {
   }
 
   /**
-   * Sends one request and reads its whole answer within the timeout. Rejects
-   * with the signal's reason if it is already aborted (nothing sent), and
-   * with a {@linkcode WhiteBitError} of outcome `"unknown"` if the request
-   * left but no answer came back.
+   * Sends one request, receives its whole answer within the timeout and
+   * reads it. Rejects with the signal's reason if it is already aborted
+   * (nothing sent); with an error of outcome `"unknown"` if the request left
+   * but no answer came back, or the answer is a success that is not as
+   * documented; with {@linkcode errorFromResponse}'s error for a failure.
    */
-  async #exchange(
+  async #exchange<T>(
     request: RequestFacts,
     init: RequestInit,
-    signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; text: string }> {
+    options: Pick<SendOptions<T>, "signal" | "read">,
+  ): Promise<T> {
+    const { signal } = options;
     const path = request.requestPath;
     signal?.throwIfAborted();
     const controller = new AbortController();
@@ -1005,36 +974,44 @@ export class WhiteBitClient {
     const onAbort = () => controller.abort(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     const send = this.#fetch;
+    let response: Response;
+    let text: string;
     try {
-      const response = await send(this.baseUrl + path, {
+      response = await send(this.baseUrl + path, {
         ...init,
         redirect: "manual",
         signal: controller.signal,
       });
-      return { response, text: await response.text() };
-    } catch (cause) {
-      const details = { ...request, outcome: "unknown" as const, cause };
-      if (controller.signal.reason === TIMED_OUT) {
-        throw new TimeoutError(
-          `No answer from WhiteBIT to ${path} within ${this.#timeoutMs} ms. ${MAY_HAVE_RUN}`,
-          { ...details, cause: undefined },
-        );
-      }
-      if (signal?.aborted) {
-        throw new AbortedError(
-          `The call to ${path} was aborted after it was sent. ${MAY_HAVE_RUN}`,
-          { ...details, cause: signal.reason },
-        );
-      }
-      throw new NetworkError(
-        `The request to ${path} failed without an answer (${
-          describeCause(cause)
-        }). ${MAY_HAVE_RUN}`,
-        details,
-      );
+      text = await response.text();
+    } catch (error) {
+      // The request may have left: which error it is, and its cause (the
+      // signal's reason after an abort, none after a timeout).
+      const [ErrorClass, what, cause]: [typeof WhiteBitError, string, unknown] =
+        controller.signal.reason === TIMED_OUT
+          ? [TimeoutError, `got no answer within ${this.#timeoutMs} ms`, undefined]
+          : signal?.aborted
+          ? [AbortedError, "was aborted after it was sent", signal.reason]
+          : [NetworkError, `failed without an answer (${describeCause(error)})`, error];
+      throw new ErrorClass(`The request to ${path} ${what}. ${MAY_HAVE_RUN}`, {
+        ...request,
+        outcome: "unknown",
+        cause,
+      });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+    }
+    const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
+    if (!response.ok) throw errorFromResponse({ ...answered, text });
+    try {
+      return options.read(JSON.parse(text));
+    } catch (cause) {
+      throw new WhiteBitError(
+        `WhiteBIT answered ${response.status} to ${path}, but not as documented (${
+          describeCause(cause)
+        }). ${MAY_HAVE_RUN}`,
+        { ...answered, outcome: "unknown", responseText: text, cause },
+      );
     }
   }
 }

@@ -112,6 +112,31 @@ export function readInvestResult(value: unknown): InvestResult {
   return objectOf<InvestResult>({ id: readText })(value, "answer");
 }
 
+/**
+ * Reads the answer of the public time endpoint: the server time in Unix seconds.
+ *
+ * @example
+ * ```ts
+ * import { readServerTime } from "./parse.ts";
+ * import { strictEqual, throws } from "node:assert/strict";
+ *
+ * strictEqual(readServerTime({ time: 1631451591 }), 1631451591);
+ * throws(() => readServerTime({ time: "1631451591" }), TypeError);
+ * ```
+ *
+ * @param value The parsed JSON answer.
+ * @returns The time.
+ * @throws {TypeError} If `time` is missing or not a finite number.
+ */
+export function readServerTime(value: unknown): number {
+  return objectOf<{ time: number }>({ time: readNumber })(value, "answer").time;
+}
+
+const readNumber: Reader<number> = (value, at) => {
+  if (!Number.isFinite(value)) throw unexpected(at, "a number", value);
+  return value as number;
+};
+
 const readText: Reader<string> = (value, at) => {
   if (typeof value !== "string" || value === "") throw unexpected(at, "a non-empty string", value);
   return value;

@@ -725,13 +725,15 @@ function errorClassOf(
     (status >= 500 ? ServerError : WhiteBitError);
 }
 
+/** WhiteBIT's code, message and field messages, in brackets (nothing if there are none). */
 function describe(body: ParsedBody): string {
-  const parts: string[] = [];
-  if (body.code !== undefined) parts.push(`code ${body.code}`);
-  if (body.message) parts.push(body.message);
-  for (const [field, messages] of Object.entries(body.fieldErrors)) {
-    parts.push(`${field}: ${messages.join(" ")}`);
-  }
+  const parts = [
+    body.code === undefined ? "" : `code ${body.code}`,
+    body.message,
+    ...Object.entries(body.fieldErrors).map(([field, messages]) =>
+      `${field}: ${messages.join(" ")}`
+    ),
+  ].filter((part) => part !== "");
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 

@@ -77,8 +77,9 @@ export class RateLimiter {
   #inFlight = 0;
   /** When each finished request stops counting, oldest first. */
   readonly #expiries: number[] = [];
-  /** The callers waiting for a slot, first come first served. */
+  /** The callers waiting for a slot, first come first served, from `#next` on. */
   readonly #waiters: Grant[] = [];
+  #next = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -124,7 +125,7 @@ export class RateLimiter {
         resolve(release);
       };
       const onAbort = () => {
-        this.#waiters.splice(this.#waiters.indexOf(grant), 1);
+        this.#waiters.splice(this.#waiters.indexOf(grant, this.#next), 1);
         reject(signal!.reason);
         this.#drain();
       };
@@ -138,10 +139,14 @@ export class RateLimiter {
   #drain(): void {
     const now = performance.now();
     while (this.#expiries[0] <= now) this.#expiries.shift();
-    while (this.#waiters.length > 0 && this.#inFlight + this.#expiries.length < this.#limit) {
+    // Taken by index, not shift(): a long queue would be moved at each step.
+    while (
+      this.#next < this.#waiters.length && this.#inFlight + this.#expiries.length < this.#limit
+    ) {
       this.#inFlight++;
-      this.#waiters.shift()!(this.#release());
+      this.#waiters[this.#next++](this.#release());
     }
+    if (this.#next === this.#waiters.length) this.#waiters.length = this.#next = 0;
     clearTimeout(this.#timer);
     if (this.#waiters.length > 0 && this.#expiries.length > 0) {
       this.#timer = setTimeout(() => this.#drain(), this.#expiries[0] - now);

@@ -70,7 +70,7 @@ export function assertDecimalAmount(
     throw refused(
       name,
       typeof value === "string",
-      'a positive decimal string such as "0.5" (no sign, exponent or spaces; up to 20 digits before the point and 18 after)',
+      'a plain positive decimal string such as "0.5", at most 20 digits before the point and 18 after',
       value,
     );
   }

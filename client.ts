@@ -224,7 +224,23 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@linkcode WhiteBitClient.invest}. */
+/**
+ * Options of {@linkcode WhiteBitClient.invest}.
+ *
+ * @example
+ * ```ts
+ * import { type InvestOptions, PreflightError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const options: InvestOptions = { preflight: true, signal: new AbortController().signal };
+ * const planId = sandbox.plans[0].id; // its minimum is 10
+ * await rejects(client.invest({ planId, amount: "5" }, options), PreflightError);
+ * strictEqual(sandbox.investments.length, 0); // the investment was never sent
+ * ```
+ */
 export interface InvestOptions extends CallOptions {
   /**
    * Look the plan up first (one extra read) and reject with a
@@ -236,7 +252,25 @@ export interface InvestOptions extends CallOptions {
   preflight?: boolean;
 }
 
-/** Options of {@linkcode WhiteBitClient.findInvestment}. */
+/**
+ * Options of {@linkcode WhiteBitClient.findInvestment}.
+ *
+ * @example
+ * ```ts
+ * import { type FindInvestmentOptions, WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true }); // invest, then cut the line
+ * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" })
+ *   .then(() => null, (error: WhiteBitError) => error);
+ * const options: FindInvestmentOptions = { toleranceMs: 120_000 }; // clocks up to 2 minutes apart
+ * const found = await client.findInvestment(error!, options);
+ * strictEqual(found?.id, sandbox.investments[0].id);
+ * ```
+ */
 export interface FindInvestmentOptions extends CallOptions {
   /**
    * How far before `attemptedAt` an investment's `created` (WhiteBIT's clock)
@@ -247,7 +281,27 @@ export interface FindInvestmentOptions extends CallOptions {
   toleranceMs?: number;
 }
 
-/** What {@linkcode WhiteBitClient.findInvestment} reads from a failed invest: a {@linkcode WhiteBitError} has it all. */
+/**
+ * What {@linkcode WhiteBitClient.findInvestment} reads from a failed invest:
+ * a {@linkcode WhiteBitError} has it all, and so has its JSON, kept to
+ * reconcile later.
+ *
+ * @example
+ * ```ts
+ * import { type InvestFailure, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true });
+ * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" }).catch((e) => e);
+ * const kept = JSON.stringify(error); // such as a row in a database
+ * const failure: InvestFailure = JSON.parse(kept);
+ * strictEqual(failure.outcome, "unknown");
+ * strictEqual((await client.findInvestment(failure))?.amount, "100");
+ * ```
+ */
 export type InvestFailure = Pick<
   WhiteBitError,
   "requestPath" | "outcome" | "params" | "attemptedAt"

@@ -87,10 +87,51 @@ export type InvestmentRejectionReason =
   | "plan_cannot_cover_interest"
   | "unknown";
 
-/** Why WhiteBIT refused to close an investment (its 422 `code`). */
+/**
+ * Why WhiteBIT refused to close an investment (its 422 `code`).
+ *
+ * @example
+ * ```ts
+ * import { CloseRejectedError, type CloseRejectionReason, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.closeInvestment(id);
+ * let reason: CloseRejectionReason | undefined;
+ * try {
+ *   await client.closeInvestment(id); // a second time
+ * } catch (error) {
+ *   if (error instanceof CloseRejectedError) reason = error.reason;
+ * }
+ * strictEqual(reason, "already_closed");
+ * ```
+ */
 export type CloseRejectionReason = "already_closed" | "unknown";
 
-/** Why an investment was refused by the pre-flight check, before anything was invested. */
+/**
+ * Why an investment was refused by the pre-flight check, before anything was invested.
+ *
+ * @example
+ * ```ts
+ * import { PreflightError, type PreflightRejectionReason, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const paused = sandbox.plans[2]; // status 4: paused by WhiteBIT
+ * let reason: PreflightRejectionReason | undefined;
+ * try {
+ *   await client.invest({ planId: paused.id, amount: "100" }, { preflight: true });
+ * } catch (error) {
+ *   if (error instanceof PreflightError) reason = error.reason;
+ * }
+ * strictEqual(reason, "plan_not_active");
+ * ```
+ */
 export type PreflightRejectionReason =
   | "plan_not_offered"
   | "plan_not_active"
@@ -380,7 +421,25 @@ export class CloseRejectedError extends WhiteBitError {
   }
 }
 
-/** What a {@linkcode PreflightError} is built from. */
+/**
+ * What a {@linkcode PreflightError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { PreflightError, type PreflightErrorOptions } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const options: PreflightErrorOptions = {
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   params: { planId: "8e667b4a-0b71-4988-8af5-9474dbfaeb51", amount: "5" },
+ *   reason: "amount_below_minimum",
+ * };
+ * const error = new PreflightError("Cannot invest 5: the minimum is 10", options);
+ * strictEqual(error.reason, "amount_below_minimum");
+ * strictEqual(error.params.amount, "5");
+ * ```
+ */
 export interface PreflightErrorOptions extends WhiteBitErrorOptions {
   /** Why the investment was refused. */
   reason: PreflightRejectionReason;
@@ -431,7 +490,22 @@ export class PreflightError extends WhiteBitError {
   }
 }
 
-/** A signed request as a dry run shows it: the signature redacted, the API key shortened. */
+/**
+ * A signed request as a dry run shows it: the signature redacted, the API key shortened.
+ *
+ * @example
+ * ```ts
+ * import { type PreparedRequest, WhiteBitClient } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const client = new WhiteBitClient({ apiKey: "key-1234", apiSecret: "secret", dryRun: true });
+ * const error = await client.plans({ ticker: "USDT" }).catch((error) => error);
+ * const request: PreparedRequest = error.request;
+ * strictEqual(request.url, "https://whitebit.com/api/v4/main-account/smart/plans");
+ * strictEqual(JSON.parse(request.body).ticker, "USDT");
+ * strictEqual(request.headers["x-txc-apikey"], "key-…");
+ * ```
+ */
 export interface PreparedRequest {
   /** Always `"POST"`. */
   method: string;
@@ -443,7 +517,30 @@ export interface PreparedRequest {
   body: string;
 }
 
-/** What a {@linkcode DryRunError} is built from. */
+/**
+ * What a {@linkcode DryRunError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { DryRunError, type DryRunErrorOptions, redactHeaders } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const path = "/api/v4/main-account/smart/plans";
+ * const options: DryRunErrorOptions = {
+ *   outcome: "not_executed",
+ *   requestPath: path,
+ *   request: {
+ *     method: "POST",
+ *     url: `https://whitebit.com${path}`,
+ *     headers: redactHeaders({ "X-TXC-APIKEY": "key-1234", "X-TXC-SIGNATURE": "81d08e85" }),
+ *     body: JSON.stringify({ request: path, nonce: 1700000000000 }),
+ *   },
+ * };
+ * const error = new DryRunError(`Dry run: the request to ${path} was signed but not sent.`, options);
+ * strictEqual(error.request.headers["x-txc-signature"], "[redacted]");
+ * strictEqual(error.outcome, "not_executed");
+ * ```
+ */
 export interface DryRunErrorOptions extends WhiteBitErrorOptions {
   /** The request that was not sent. */
   request: PreparedRequest;

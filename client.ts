@@ -24,6 +24,7 @@ import {
   AbortedError,
   DryRunError,
   errorFromResponse,
+  MAY_HAVE_RUN,
   NetworkError,
   NonceError,
   PreflightError,
@@ -32,7 +33,13 @@ import {
   TimeoutError,
   WhiteBitError,
 } from "./errors.ts";
-import { readInterestPaymentsPage, readInvestmentsPage, readPlans } from "./parse.ts";
+import {
+  readInterestPaymentsPage,
+  readInvestmentsPage,
+  readInvestResult,
+  readPlans,
+  readServerTime,
+} from "./parse.ts";
 import {
   CLOSE_PATH,
   INTEREST_PATH,
@@ -61,6 +68,7 @@ import {
   assertIdentifier,
   assertIntegerInRange,
   isRecord,
+  mustBe,
 } from "./validate.ts";
 
 /**
@@ -216,7 +224,23 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@linkcode WhiteBitClient.invest}. */
+/**
+ * Options of {@linkcode WhiteBitClient.invest}.
+ *
+ * @example
+ * ```ts
+ * import { type InvestOptions, PreflightError, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const options: InvestOptions = { preflight: true, signal: new AbortController().signal };
+ * const planId = sandbox.plans[0].id; // its minimum is 10
+ * await rejects(client.invest({ planId, amount: "5" }, options), PreflightError);
+ * strictEqual(sandbox.investments.length, 0); // the investment was never sent
+ * ```
+ */
 export interface InvestOptions extends CallOptions {
   /**
    * Look the plan up first (one extra read) and reject with a
@@ -228,7 +252,25 @@ export interface InvestOptions extends CallOptions {
   preflight?: boolean;
 }
 
-/** Options of {@linkcode WhiteBitClient.findInvestment}. */
+/**
+ * Options of {@linkcode WhiteBitClient.findInvestment}.
+ *
+ * @example
+ * ```ts
+ * import { type FindInvestmentOptions, WhiteBitClient, WhiteBitError } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true }); // invest, then cut the line
+ * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" })
+ *   .then(() => null, (error: WhiteBitError) => error);
+ * const options: FindInvestmentOptions = { toleranceMs: 120_000 }; // clocks up to 2 minutes apart
+ * const found = await client.findInvestment(error!, options);
+ * strictEqual(found?.id, sandbox.investments[0].id);
+ * ```
+ */
 export interface FindInvestmentOptions extends CallOptions {
   /**
    * How far before `attemptedAt` an investment's `created` (WhiteBIT's clock)
@@ -239,7 +281,27 @@ export interface FindInvestmentOptions extends CallOptions {
   toleranceMs?: number;
 }
 
-/** What {@linkcode WhiteBitClient.findInvestment} reads from a failed invest: a {@linkcode WhiteBitError} has it all. */
+/**
+ * What {@linkcode WhiteBitClient.findInvestment} reads from a failed invest:
+ * a {@linkcode WhiteBitError} has it all, and so has its JSON, kept to
+ * reconcile later.
+ *
+ * @example
+ * ```ts
+ * import { type InvestFailure, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * sandbox.injectFault({ kind: "drop", afterProcessing: true });
+ * const error = await client.invest({ planId: sandbox.plans[0].id, amount: "100" }).catch((e) => e);
+ * const kept = JSON.stringify(error); // such as a row in a database
+ * const failure: InvestFailure = JSON.parse(kept);
+ * strictEqual(failure.outcome, "unknown");
+ * strictEqual((await client.findInvestment(failure))?.amount, "100");
+ * ```
+ */
 export type InvestFailure = Pick<
   WhiteBitError,
   "requestPath" | "outcome" | "params" | "attemptedAt"
@@ -252,6 +314,20 @@ interface RequestFacts {
   params?: Record<string, unknown>;
   attemptedAt?: number;
 }
+
+/** How one private call is sent and its answer read. */
+interface SendOptions<T> {
+  signal: AbortSignal | undefined;
+  /** Whether the call can change anything at WhiteBIT: then its body is never replayed. */
+  stateChanging: boolean;
+  /** Reads the parsed answer; throws if it is not as documented. */
+  read: (result: unknown) => T;
+}
+
+/** The parameters each read call takes, in the order they are sent. */
+const PLANS_KEYS = ["ticker"];
+const INVESTMENTS_KEYS = ["id", "ticker", "status", "limit", "offset"];
+const INTEREST_KEYS = ["planId", "ticker", "limit", "offset"];
 
 /** How each parameter of the read calls is checked before anything is sent. */
 const PARAM_RULES: Record<string, (value: unknown, name: string) => void> = {
@@ -319,22 +395,15 @@ export class WhiteBitClient {
    */
   constructor(options: WhiteBitClientOptions) {
     const { apiKey, apiSecret } = options;
-    if (typeof apiKey !== "string" || apiKey.length === 0) {
-      throw new TypeError(
-        `Cannot create client: "apiKey" must be a non-empty string: current type is ${typeof apiKey}`,
-      );
+    // The credentials are never shown, not even in these messages.
+    if (typeof apiKey !== "string" || apiKey === "") {
+      throw new TypeError(`Cannot create client: "apiKey" must be a non-empty string`);
     }
-    if (typeof apiSecret === "string") {
-      if (apiSecret.length === 0) {
-        throw new TypeError(
-          `Cannot create client: "apiSecret" must not be empty`,
-        );
-      }
-    } else if (apiSecret instanceof CryptoKey) {
+    if (apiSecret instanceof CryptoKey) {
       assertSigningKey(apiSecret);
-    } else {
+    } else if (typeof apiSecret !== "string" || apiSecret === "") {
       throw new TypeError(
-        `Cannot create client: "apiSecret" must be a string or a CryptoKey: current type is ${typeof apiSecret}`,
+        `Cannot create client: "apiSecret" must be a non-empty string or a CryptoKey`,
       );
     }
     this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com");
@@ -347,14 +416,11 @@ export class WhiteBitClient {
     this.#maxRetries = options.maxRetries ?? 2;
     if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 0) {
       throw new RangeError(
-        `Cannot create client: "maxRetries" must be a whole number >= 0: current value is ${this.#maxRetries}`,
+        mustBe("create client", '"maxRetries"', "a whole number >= 0", this.#maxRetries),
       );
     }
     this.#retryDelayMs = positive("retryDelayMs", options.retryDelayMs ?? 1000);
-    this.#maxRetryDelayMs = positive(
-      "maxRetryDelayMs",
-      options.maxRetryDelayMs ?? 30_000,
-    );
+    this.#maxRetryDelayMs = positive("maxRetryDelayMs", options.maxRetryDelayMs ?? 30_000);
     this.#rateLimiter = options.rateLimiter ?? new RateLimiter();
     this.#sequencer = this.nonceWindow ? undefined : new RateLimiter({ limit: 1, windowMs: 0 });
     this.#dryRun = options.dryRun ?? false;
@@ -417,19 +483,11 @@ export class WhiteBitClient {
     assertDecimalAmount(params.amount, "amount");
     const body = { planId: params.planId, amount: params.amount };
     if (options.preflight) await this.#preflight(body, options.signal);
-    const { result, request } = await this.#post(INVEST_PATH, body, {
+    return await this.#post(INVEST_PATH, body, {
       signal: options.signal,
       stateChanging: true,
+      read: readInvestResult,
     });
-    if (
-      isRecord(result) && typeof result.id === "string" && result.id.length > 0
-    ) {
-      return { id: result.id };
-    }
-    throw new WhiteBitError(
-      `WhiteBIT accepted the investment but its answer has no "id". The investment was probably created: reconcile before investing again.`,
-      { ...request, outcome: "unknown", responseText: JSON.stringify(result) },
-    );
   }
 
   /**
@@ -455,7 +513,7 @@ export class WhiteBitClient {
    * @throws {WhiteBitError} If WhiteBIT refused the call or gave no clear answer.
    */
   async plans(params: PlansParams = {}, options: CallOptions = {}): Promise<FixedPlan[]> {
-    return await this.#read(PLANS_PATH, params, ["ticker"], readPlans, options);
+    return await this.#read(PLANS_PATH, params, PLANS_KEYS, readPlans, options);
   }
 
   /**
@@ -490,7 +548,7 @@ export class WhiteBitClient {
     return await this.#read(
       INVESTMENTS_PATH,
       params,
-      ["id", "ticker", "status", "limit", "offset"],
+      INVESTMENTS_KEYS,
       readInvestmentsPage,
       options,
     );
@@ -529,7 +587,7 @@ export class WhiteBitClient {
     params: InvestmentsParams = {},
     options: CallOptions = {},
   ): AsyncGenerator<Investment, void, undefined> {
-    this.#query(params, ["id", "ticker", "status", "limit", "offset"]);
+    this.#query(params, INVESTMENTS_KEYS);
     return this.#walk((page) => this.investments({ ...params, ...page }, options), params);
   }
 
@@ -563,7 +621,11 @@ export class WhiteBitClient {
    */
   async closeInvestment(id: string, options: CallOptions = {}): Promise<void> {
     assertIdentifier(id, "id");
-    await this.#post(CLOSE_PATH, { id }, { signal: options.signal, stateChanging: true });
+    await this.#post(CLOSE_PATH, { id }, {
+      signal: options.signal,
+      stateChanging: true,
+      read: () => undefined, // WhiteBIT answers `[]`
+    });
   }
 
   /**
@@ -601,7 +663,7 @@ export class WhiteBitClient {
     return await this.#read(
       INTEREST_PATH,
       params,
-      ["planId", "ticker", "limit", "offset"],
+      INTEREST_KEYS,
       readInterestPaymentsPage,
       options,
     );
@@ -635,7 +697,7 @@ export class WhiteBitClient {
     params: InterestPaymentsParams = {},
     options: CallOptions = {},
   ): AsyncGenerator<InterestPayment, void, undefined> {
-    this.#query(params, ["planId", "ticker", "limit", "offset"]);
+    this.#query(params, INTEREST_KEYS);
     return this.#walk((page) => this.interestPayments({ ...params, ...page }, options), params);
   }
 
@@ -687,28 +749,27 @@ export class WhiteBitClient {
   ): Promise<Investment | null> {
     if (error?.requestPath !== INVEST_PATH) {
       throw new TypeError(
-        `Cannot find investment: the error must come from invest(): current requestPath is ${
-          JSON.stringify(error?.requestPath)
-        }`,
+        mustBe("find investment", "the error's requestPath", INVEST_PATH, error?.requestPath),
       );
     }
     if (error.outcome === "not_executed") return null;
     const { planId, amount } = error.params ?? {};
     assertIdentifier(planId, "params.planId");
     assertDecimalAmount(amount, "params.amount");
-    if (typeof error.attemptedAt !== "number" || !Number.isFinite(error.attemptedAt)) {
+    if (!Number.isFinite(error.attemptedAt)) {
       throw new TypeError(
-        `Cannot find investment: "attemptedAt" must be a number: current value is ${error.attemptedAt}`,
+        mustBe("find investment", '"attemptedAt"', "a number", error.attemptedAt),
       );
     }
     const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
     if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
       throw new RangeError(
-        `Cannot find investment: "toleranceMs" must be a number >= 0: current value is ${toleranceMs}`,
+        mustBe("find investment", '"toleranceMs"', "a number >= 0", toleranceMs),
       );
     }
-    const attempted = error.attemptedAt / 1000;
-    const earliest = Math.floor((error.attemptedAt - toleranceMs) / 1000);
+    const attemptedAt = error.attemptedAt as number;
+    const attempted = attemptedAt / 1000;
+    const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
     let best: Investment | null = null;
     for await (const investment of this.allInvestments({}, { signal: options.signal })) {
       if (
@@ -745,32 +806,11 @@ export class WhiteBitClient {
    */
   async syncTime(options: CallOptions = {}): Promise<number> {
     const started = this.#now();
-    const { response, text } = await this.#exchange(
-      { requestPath: TIME_PATH },
-      { method: "GET" },
-      options.signal,
-    );
+    const time = await this.#exchange({ requestPath: TIME_PATH }, { method: "GET" }, {
+      signal: options.signal,
+      read: readServerTime,
+    });
     const finished = this.#now();
-    let time: unknown;
-    try {
-      time = (JSON.parse(text) as { time?: unknown }).time;
-    } catch {
-      // handled below
-    }
-    if (!response.ok || typeof time !== "number" || !Number.isFinite(time)) {
-      throw response.ok
-        ? new WhiteBitError(`WhiteBIT's time answer has no "time" number`, {
-          status: response.status,
-          outcome: "not_executed",
-          requestPath: TIME_PATH,
-          responseText: text,
-        })
-        : errorFromResponse({
-          requestPath: TIME_PATH,
-          status: response.status,
-          text,
-        });
-    }
     // WhiteBIT answers whole seconds: the true time is in [time, time + 1).
     this.#clockOffsetMs = Math.round(
       time * 1000 + 500 - (started + finished) / 2,
@@ -791,27 +831,17 @@ export class WhiteBitClient {
     read: (result: unknown) => T,
     options: CallOptions,
   ): Promise<T> {
-    const query = this.#query(params, keys);
-    const { result, request } = await this.#post(path, query, {
+    return await this.#post(path, this.#query(params, keys), {
       signal: options.signal,
       stateChanging: false,
+      read,
     });
-    try {
-      return read(result);
-    } catch (cause) {
-      throw new WhiteBitError(
-        `WhiteBIT's answer to ${path} is not as documented (${describeCause(cause)})`,
-        { ...request, outcome: "unknown", responseText: JSON.stringify(result), cause },
-      );
-    }
   }
 
   /** The parameters of `keys` that are set, each checked by its rule. */
   #query(params: object, keys: readonly string[]): Record<string, unknown> {
     if (!isRecord(params)) {
-      throw new TypeError(
-        `Cannot use the parameters: they must be an object: current value is ${params}`,
-      );
+      throw new TypeError(mustBe("use the parameters", "they", "an object", params));
     }
     const query: Record<string, unknown> = {};
     for (const key of keys) {
@@ -840,9 +870,7 @@ export class WhiteBitClient {
       if (records.length < limit) return;
       if (offset === MAX_OFFSET) {
         throw new RangeError(
-          `Cannot read past offset ${MAX_OFFSET}: WhiteBIT serves no more of this history: current position is ${
-            offset + limit
-          } (narrow it with filters)`,
+          `Cannot read past offset ${MAX_OFFSET}: WhiteBIT serves no more of this history (narrow it with filters)`,
         );
       }
       seen = Math.max(0, offset + limit - MAX_OFFSET);
@@ -860,57 +888,39 @@ export class WhiteBitClient {
     params: { planId: string; amount: string },
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    const facts = { requestPath: INVEST_PATH, params, outcome: "not_executed" as const };
-    let plans: FixedPlan[];
+    let plans: FixedPlan[] | undefined;
+    let cause: unknown;
     try {
       plans = await this.plans({}, { signal });
-    } catch (cause) {
-      if (!(cause instanceof WhiteBitError) || cause.outcome !== "unknown") throw cause;
-      throw new PreflightError(
-        `Cannot check plan ${params.planId} before investing: the plan lookup got no clear answer. Nothing was invested.`,
-        { ...facts, reason: "plan_lookup_failed", cause },
-      );
+    } catch (error) {
+      if (!(error instanceof WhiteBitError) || error.outcome !== "unknown") throw error;
+      cause = error;
     }
-    const plan = plans.find((candidate) => candidate.id === params.planId);
-    const { amount } = params;
-    let refusal: [PreflightRejectionReason, string] | undefined;
-    if (!plan) {
-      refusal = [
-        "plan_not_offered",
-        `WhiteBIT does not offer plan ${params.planId} to this account`,
-      ];
-    } else if (plan.status !== PLAN_STATUS.Active) {
-      refusal = ["plan_not_active", `plan ${plan.id} has status ${plan.status}, not 1 (active)`];
-    } else if (compareDecimal(amount, plan.minInvestment) < 0) {
-      refusal = [
-        "amount_below_minimum",
-        `${amount} is below the plan's minimum ${plan.minInvestment}`,
-      ];
-    } else if (compareDecimal(amount, plan.maxInvestment) > 0) {
-      refusal = [
-        "amount_above_maximum",
-        `${amount} is above the plan's maximum ${plan.maxInvestment}`,
-      ];
-    } else if (compareDecimal(amount, plan.maxPossibleInvestment) > 0) {
-      refusal = [
-        "amount_above_available",
-        `${amount} is above what is left in the plan, ${plan.maxPossibleInvestment}`,
-      ];
-    }
+    const plan = plans?.find((candidate) => candidate.id === params.planId);
+    const refusal: Refusal | undefined = plans
+      ? refusalOf(plan, params.amount)
+      : ["plan_lookup_failed", "the plan lookup got no clear answer"];
     if (refusal) {
       throw new PreflightError(
-        `Cannot invest ${amount} in plan ${params.planId}: ${refusal[1]}. Nothing was sent.`,
-        { ...facts, reason: refusal[0], plan },
+        `Cannot invest ${params.amount} in plan ${params.planId}: ${refusal[1]}. Nothing was sent.`,
+        {
+          requestPath: INVEST_PATH,
+          params,
+          outcome: "not_executed",
+          reason: refusal[0],
+          plan,
+          cause,
+        },
       );
     }
   }
 
-  /** Signs and sends one private call, retrying only 429s (never executed). */
-  async #post(
+  /** Signs and sends one private call and reads its answer, retrying only 429s (never executed). */
+  async #post<T>(
     path: string,
     params: Record<string, unknown>,
-    options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
+    options: SendOptions<T>,
+  ): Promise<T> {
     for (let attempt = 0;; attempt++) {
       try {
         return await this.#attempt(path, params, options);
@@ -918,20 +928,17 @@ export class WhiteBitClient {
         const retryable = (error instanceof NonceError || error instanceof RateLimitError) &&
           error.status === 429 && attempt < this.#maxRetries;
         if (!retryable) throw error;
-        const delay = Math.min(
-          this.#maxRetryDelayMs,
-          this.#retryDelayMs * 2 ** attempt,
-        );
+        const delay = Math.min(this.#maxRetryDelayMs, this.#retryDelayMs * 2 ** attempt);
         await sleep(delay / 2 + Math.random() * delay / 2, options.signal);
       }
     }
   }
 
-  async #attempt(
+  async #attempt<T>(
     path: string,
     params: Record<string, unknown>,
-    options: { signal: AbortSignal | undefined; stateChanging: boolean },
-  ): Promise<{ result: unknown; request: RequestFacts & { status: number } }> {
+    options: SendOptions<T>,
+  ): Promise<T> {
     const { signal } = options;
     signal?.throwIfAborted();
     if (this.#dryRun) {
@@ -952,28 +959,14 @@ export class WhiteBitClient {
       const releaseTurn = await this.#sequencer?.acquire(signal);
       try {
         const { request, headers, body } = await this.#sign(path, params);
-        const { response, text } = await this.#exchange(request, {
+        return await this.#exchange(request, {
           method: "POST",
           headers,
           // Deno's fetch was measured re-sending a string body on a new
           // connection when a reused keep-alive connection closed before the
           // answer; a Blob body is never replayed, and keeps Content-Length.
           body: options.stateChanging ? new Blob([body], { type: "application/json" }) : body,
-        }, signal);
-        const answered = {
-          ...request,
-          status: response.status,
-          requestId: requestIdOf(response),
-        };
-        if (!response.ok) throw errorFromResponse({ ...answered, text });
-        try {
-          return { result: JSON.parse(text), request: answered };
-        } catch (cause) {
-          throw new WhiteBitError(
-            `WhiteBIT answered ${response.status} to ${path} with a body that is not JSON. The request was probably carried out: reconcile before sending it again.`,
-            { ...answered, outcome: "unknown", responseText: text, cause },
-          );
-        }
+        }, options);
       } finally {
         releaseTurn?.();
       }
@@ -1013,16 +1006,18 @@ export class WhiteBitClient {
   }
 
   /**
-   * Sends one request and reads its whole answer within the timeout. Rejects
-   * with the signal's reason if it is already aborted (nothing sent), and
-   * with a {@linkcode WhiteBitError} of outcome `"unknown"` if the request
-   * left but no answer came back.
+   * Sends one request, receives its whole answer within the timeout and
+   * reads it. Rejects with the signal's reason if it is already aborted
+   * (nothing sent); with an error of outcome `"unknown"` if the request left
+   * but no answer came back, or the answer is a success that is not as
+   * documented; with {@linkcode errorFromResponse}'s error for a failure.
    */
-  async #exchange(
+  async #exchange<T>(
     request: RequestFacts,
     init: RequestInit,
-    signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; text: string }> {
+    options: Pick<SendOptions<T>, "signal" | "read">,
+  ): Promise<T> {
+    const { signal } = options;
     const path = request.requestPath;
     signal?.throwIfAborted();
     const controller = new AbortController();
@@ -1033,64 +1028,81 @@ export class WhiteBitClient {
     const onAbort = () => controller.abort(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     const send = this.#fetch;
+    let response: Response;
+    let text: string;
     try {
-      const response = await send(this.baseUrl + path, {
+      response = await send(this.baseUrl + path, {
         ...init,
         redirect: "manual",
         signal: controller.signal,
       });
-      return { response, text: await response.text() };
-    } catch (cause) {
-      const details = { ...request, outcome: "unknown" as const, cause };
-      if (controller.signal.reason === TIMED_OUT) {
-        throw new TimeoutError(
-          `No answer from WhiteBIT to ${path} within ${this.#timeoutMs} ms. The request may have been carried out: reconcile before sending it again.`,
-          { ...details, cause: undefined },
-        );
-      }
-      if (signal?.aborted) {
-        throw new AbortedError(
-          `The call to ${path} was aborted after it was sent. The request may have been carried out: reconcile before sending it again.`,
-          { ...details, cause: signal.reason },
-        );
-      }
-      throw new NetworkError(
-        `The request to ${path} failed without an answer (${
-          describeCause(cause)
-        }). It may have been carried out: reconcile before sending it again.`,
-        details,
-      );
+      text = await response.text();
+    } catch (error) {
+      // The request may have left: which error it is, and its cause (the
+      // signal's reason after an abort, none after a timeout).
+      const [ErrorClass, what, cause]: [typeof WhiteBitError, string, unknown] =
+        controller.signal.reason === TIMED_OUT
+          ? [TimeoutError, `got no answer within ${this.#timeoutMs} ms`, undefined]
+          : signal?.aborted
+          ? [AbortedError, "was aborted after it was sent", signal.reason]
+          : [NetworkError, `failed without an answer (${describeCause(error)})`, error];
+      throw new ErrorClass(`The request to ${path} ${what}. ${MAY_HAVE_RUN}`, {
+        ...request,
+        outcome: "unknown",
+        cause,
+      });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
+    const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
+    if (!response.ok) throw errorFromResponse({ ...answered, text });
+    try {
+      return options.read(JSON.parse(text));
+    } catch (cause) {
+      throw new WhiteBitError(
+        `WhiteBIT answered ${response.status} to ${path}, but not as documented (${
+          describeCause(cause)
+        }). ${MAY_HAVE_RUN}`,
+        { ...answered, outcome: "unknown", responseText: text, cause },
+      );
+    }
+  }
+}
+
+/** Why a plan would refuse an investment, and what it says. */
+type Refusal = [PreflightRejectionReason, string];
+
+/** Why `plan` (as listed, if it is) would refuse `amount`, if it would. */
+function refusalOf(plan: FixedPlan | undefined, amount: string): Refusal | undefined {
+  if (!plan) return ["plan_not_offered", "it is not offered to this account"];
+  if (plan.status !== PLAN_STATUS.Active) {
+    return ["plan_not_active", `its status is ${plan.status}, not 1 (active)`];
+  }
+  if (compareDecimal(amount, plan.minInvestment) < 0) {
+    return ["amount_below_minimum", `the minimum is ${plan.minInvestment}`];
+  }
+  if (compareDecimal(amount, plan.maxInvestment) > 0) {
+    return ["amount_above_maximum", `the maximum is ${plan.maxInvestment}`];
+  }
+  if (compareDecimal(amount, plan.maxPossibleInvestment) > 0) {
+    return ["amount_above_available", `only ${plan.maxPossibleInvestment} is left in it`];
   }
 }
 
 function parseBaseUrl(value: string): string {
-  let url: URL;
   try {
-    url = new URL(value);
+    const url = new URL(value);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.href.replace(/\/+$/, "");
   } catch {
-    throw new TypeError(
-      `Cannot create client: "baseUrl" must be a URL: current value is ${JSON.stringify(value)}`,
-    );
+    // refused below
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(
-      `Cannot create client: "baseUrl" must be http(s): current value is ${JSON.stringify(value)}`,
-    );
-  }
-  return url.href.replace(/\/+$/, "");
+  throw new TypeError(mustBe("create client", '"baseUrl"', "an http(s) URL", value));
 }
 
 function positive(name: string, value: number): number {
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot create client: "${name}" must be a positive number: current value is ${value}`,
-    );
-  }
-  return value;
+  if (value > 0 && Number.isFinite(value)) return value;
+  throw new RangeError(mustBe("create client", `"${name}"`, "a positive number", value));
 }
 
 function requestIdOf(response: Response): string | undefined {

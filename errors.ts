@@ -87,10 +87,51 @@ export type InvestmentRejectionReason =
   | "plan_cannot_cover_interest"
   | "unknown";
 
-/** Why WhiteBIT refused to close an investment (its 422 `code`). */
+/**
+ * Why WhiteBIT refused to close an investment (its 422 `code`).
+ *
+ * @example
+ * ```ts
+ * import { CloseRejectedError, type CloseRejectionReason, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.closeInvestment(id);
+ * let reason: CloseRejectionReason | undefined;
+ * try {
+ *   await client.closeInvestment(id); // a second time
+ * } catch (error) {
+ *   if (error instanceof CloseRejectedError) reason = error.reason;
+ * }
+ * strictEqual(reason, "already_closed");
+ * ```
+ */
 export type CloseRejectionReason = "already_closed" | "unknown";
 
-/** Why an investment was refused by the pre-flight check, before anything was invested. */
+/**
+ * Why an investment was refused by the pre-flight check, before anything was invested.
+ *
+ * @example
+ * ```ts
+ * import { PreflightError, type PreflightRejectionReason, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const paused = sandbox.plans[2]; // status 4: paused by WhiteBIT
+ * let reason: PreflightRejectionReason | undefined;
+ * try {
+ *   await client.invest({ planId: paused.id, amount: "100" }, { preflight: true });
+ * } catch (error) {
+ *   if (error instanceof PreflightError) reason = error.reason;
+ * }
+ * strictEqual(reason, "plan_not_active");
+ * ```
+ */
 export type PreflightRejectionReason =
   | "plan_not_offered"
   | "plan_not_active"
@@ -143,6 +184,12 @@ export interface WhiteBitErrorOptions {
 }
 
 const MAX_RESPONSE_TEXT = 2000;
+
+/**
+ * What every message about a request that may have reached WhiteBIT ends
+ * with (`outcome: "unknown"`).
+ */
+export const MAY_HAVE_RUN = "It may have been carried out: reconcile before sending it again.";
 
 /**
  * The base of every error this package raises about a WhiteBIT call.
@@ -374,7 +421,25 @@ export class CloseRejectedError extends WhiteBitError {
   }
 }
 
-/** What a {@linkcode PreflightError} is built from. */
+/**
+ * What a {@linkcode PreflightError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { PreflightError, type PreflightErrorOptions } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const options: PreflightErrorOptions = {
+ *   outcome: "not_executed",
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   params: { planId: "8e667b4a-0b71-4988-8af5-9474dbfaeb51", amount: "5" },
+ *   reason: "amount_below_minimum",
+ * };
+ * const error = new PreflightError("Cannot invest 5: the minimum is 10", options);
+ * strictEqual(error.reason, "amount_below_minimum");
+ * strictEqual(error.params.amount, "5");
+ * ```
+ */
 export interface PreflightErrorOptions extends WhiteBitErrorOptions {
   /** Why the investment was refused. */
   reason: PreflightRejectionReason;
@@ -425,7 +490,22 @@ export class PreflightError extends WhiteBitError {
   }
 }
 
-/** A signed request as a dry run shows it: the signature redacted, the API key shortened. */
+/**
+ * A signed request as a dry run shows it: the signature redacted, the API key shortened.
+ *
+ * @example
+ * ```ts
+ * import { type PreparedRequest, WhiteBitClient } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const client = new WhiteBitClient({ apiKey: "key-1234", apiSecret: "secret", dryRun: true });
+ * const error = await client.plans({ ticker: "USDT" }).catch((error) => error);
+ * const request: PreparedRequest = error.request;
+ * strictEqual(request.url, "https://whitebit.com/api/v4/main-account/smart/plans");
+ * strictEqual(JSON.parse(request.body).ticker, "USDT");
+ * strictEqual(request.headers["x-txc-apikey"], "key-…");
+ * ```
+ */
 export interface PreparedRequest {
   /** Always `"POST"`. */
   method: string;
@@ -437,7 +517,30 @@ export interface PreparedRequest {
   body: string;
 }
 
-/** What a {@linkcode DryRunError} is built from. */
+/**
+ * What a {@linkcode DryRunError} is built from.
+ *
+ * @example
+ * ```ts
+ * import { DryRunError, type DryRunErrorOptions, redactHeaders } from "@lending/whitebit";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const path = "/api/v4/main-account/smart/plans";
+ * const options: DryRunErrorOptions = {
+ *   outcome: "not_executed",
+ *   requestPath: path,
+ *   request: {
+ *     method: "POST",
+ *     url: `https://whitebit.com${path}`,
+ *     headers: redactHeaders({ "X-TXC-APIKEY": "key-1234", "X-TXC-SIGNATURE": "81d08e85" }),
+ *     body: JSON.stringify({ request: path, nonce: 1700000000000 }),
+ *   },
+ * };
+ * const error = new DryRunError(`Dry run: the request to ${path} was signed but not sent.`, options);
+ * strictEqual(error.request.headers["x-txc-signature"], "[redacted]");
+ * strictEqual(error.outcome, "not_executed");
+ * ```
+ */
 export interface DryRunErrorOptions extends WhiteBitErrorOptions {
   /** The request that was not sent. */
   request: PreparedRequest;
@@ -660,6 +763,12 @@ const REJECTIONS: Record<string, typeof WhiteBitError> = {
   [INVEST_PATH]: InvestmentRejectedError,
   [CLOSE_PATH]: CloseRejectedError,
 };
+/** The class of the other 4xx statuses that have their own. */
+const BY_STATUS: Record<number, typeof WhiteBitError> = {
+  400: ValidationError,
+  401: AuthenticationError,
+  403: PermissionError,
+};
 const NONCE_TEXT = /\bnonce\b/i;
 
 /**
@@ -688,79 +797,65 @@ const NONCE_TEXT = /\bnonce\b/i;
  * @returns The error to throw.
  */
 export function errorFromResponse(details: ResponseDetails): WhiteBitError {
-  const { status, text } = details;
+  const { status, text, requestPath } = details;
   const body = parseBody(text);
   const outcome: Outcome = status >= 400 && status < 500 ? "not_executed" : "unknown";
-  const options: WhiteBitErrorOptions = {
-    status,
-    code: body.code,
-    fieldErrors: body.fieldErrors,
-    outcome,
-    requestPath: details.requestPath,
-    nonce: details.nonce,
-    params: details.params,
-    attemptedAt: details.attemptedAt,
-    responseText: text,
-    requestId: details.requestId,
-  };
-  const detail = describe(body);
-  const message = `WhiteBIT answered ${status} to ${details.requestPath}${detail}. ${
-    outcome === "unknown"
-      ? "The request may have been carried out: reconcile before sending it again."
-      : "Nothing was carried out."
-  }`;
-  if (status === 429) {
-    return body.json ? new NonceError(message, options) : new RateLimitError(message, options);
-  }
-  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) {
-    return new NonceError(message, options);
-  }
-  switch (status) {
-    case 400:
-      return new ValidationError(message, options);
-    case 401:
-      return new AuthenticationError(message, options);
-    case 403:
-      return new PermissionError(message, options);
-    case 422: {
-      const Rejection = REJECTIONS[details.requestPath];
-      if (Rejection) return new Rejection(message, options);
-    }
-  }
-  return status >= 500 ? new ServerError(message, options) : new WhiteBitError(message, options);
+  const ErrorClass = errorClassOf(status, requestPath, body, outcome);
+  return new ErrorClass(
+    `WhiteBIT answered ${status} to ${requestPath}${describe(body)}. ${
+      outcome === "unknown" ? MAY_HAVE_RUN : "Nothing was carried out."
+    }`,
+    { ...details, code: body.code, fieldErrors: body.fieldErrors, outcome, responseText: text },
+  );
 }
 
+/** By HTTP status first, then the body: which class the error of an answer is. */
+function errorClassOf(
+  status: number,
+  requestPath: string,
+  body: ParsedBody,
+  outcome: Outcome,
+): typeof WhiteBitError {
+  if (status === 429) return body.json ? NonceError : RateLimitError;
+  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) return NonceError;
+  return (status === 422 && REJECTIONS[requestPath]) || BY_STATUS[status] ||
+    (status >= 500 ? ServerError : WhiteBitError);
+}
+
+/** WhiteBIT's code, message and field messages, in brackets (nothing if there are none). */
 function describe(body: ParsedBody): string {
-  const parts: string[] = [];
-  if (body.code !== undefined) parts.push(`code ${body.code}`);
-  if (body.message) parts.push(body.message);
-  for (const [field, messages] of Object.entries(body.fieldErrors)) {
-    parts.push(`${field}: ${messages.join(" ")}`);
-  }
+  const parts = [
+    body.code === undefined ? "" : `code ${body.code}`,
+    body.message,
+    ...Object.entries(body.fieldErrors).map(([field, messages]) =>
+      `${field}: ${messages.join(" ")}`
+    ),
+  ].filter((part) => part !== "");
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 function parseBody(text: string): ParsedBody {
   let value: unknown;
+  let json = true;
   try {
     value = JSON.parse(text);
   } catch {
-    return { json: false, message: "", fieldErrors: {} };
+    json = false;
   }
-  if (!isRecord(value)) {
-    return { json: true, message: flatten(value).join(" "), fieldErrors: {} };
-  }
-  const code = typeof value.code === "number" && Number.isInteger(value.code)
-    ? value.code
-    : undefined;
-  const message = flatten(value.message ?? value.msg ?? value.error).join(" ");
+  // A body that is not an object is read as its message.
+  const body = isRecord(value) ? value : { message: value };
   const fieldErrors: Record<string, string[]> = {};
-  if (isRecord(value.errors)) {
-    for (const [field, messages] of Object.entries(value.errors)) {
+  if (isRecord(body.errors)) {
+    for (const [field, messages] of Object.entries(body.errors)) {
       fieldErrors[field] = flatten(messages);
     }
   }
-  return { json: true, code, message, fieldErrors };
+  return {
+    json,
+    code: Number.isInteger(body.code) ? body.code as number : undefined,
+    message: flatten(body.message ?? body.msg ?? body.error).join(" "),
+    fieldErrors,
+  };
 }
 
 function flatten(value: unknown): string[] {

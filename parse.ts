@@ -17,23 +17,23 @@
  * @module
  */
 
+import type { InvestResult } from "./client.ts";
 import { isDecimal } from "./decimal.ts";
 import {
   type FixedPlan,
   type InterestPayment,
   type Investment,
   INVESTMENT_STATUS,
-  type InvestmentStatus,
   type Page,
   PLAN_STATUS,
-  type PlanStatus,
 } from "./types.ts";
-import { isRecord } from "./validate.ts";
+import { isRecord, mustBe } from "./validate.ts";
 
+/** Reads one value found at `at` (such as `answer[0].plan.id`), or throws a `TypeError`. */
 type Reader<T> = (value: unknown, at: string) => T;
 
-const PLAN_STATUSES: readonly PlanStatus[] = Object.values(PLAN_STATUS);
-const INVESTMENT_STATUSES: readonly InvestmentStatus[] = Object.values(INVESTMENT_STATUS);
+/** A reader for each field of `T`, in the order the fields are read. */
+type Schema<T> = { [K in keyof T]: Reader<T[K]> };
 
 /**
  * Reads the answer of Get plans: an array of plans.
@@ -51,7 +51,7 @@ const INVESTMENT_STATUSES: readonly InvestmentStatus[] = Object.values(INVESTMEN
  * @throws {TypeError} If a documented field is missing or of another type.
  */
 export function readPlans(value: unknown): FixedPlan[] {
-  return readArray(value, "answer", readPlan);
+  return arrayOf(readPlan)(value, "answer");
 }
 
 /**
@@ -70,7 +70,7 @@ export function readPlans(value: unknown): FixedPlan[] {
  * @throws {TypeError} If a documented field is missing or of another type.
  */
 export function readInvestmentsPage(value: unknown): Page<Investment> {
-  return readPage(value, readInvestment);
+  return pageOf(readInvestment)(value, "answer");
 }
 
 /**
@@ -89,106 +89,136 @@ export function readInvestmentsPage(value: unknown): Page<Investment> {
  * @throws {TypeError} If a documented field is missing or of another type.
  */
 export function readInterestPaymentsPage(value: unknown): Page<InterestPayment> {
-  return readPage(value, readInterestPayment);
+  return pageOf(readInterestPayment)(value, "answer");
 }
 
-function readPlan(value: unknown, at: string): FixedPlan {
-  const plan = readObject(value, at);
-  return {
-    id: readText(plan, "id", at),
-    ticker: readText(plan, "ticker", at),
-    status: readCode(plan, "status", at, PLAN_STATUSES),
-    percent: readDecimal(plan, "percent", at),
-    duration: readInteger(plan, "duration", at),
-    interestTicker: readText(plan, "interestTicker", at),
-    interestRatio: readDecimal(plan, "interestRatio", at),
-    minInvestment: readDecimal(plan, "minInvestment", at),
-    maxInvestment: readDecimal(plan, "maxInvestment", at),
-    maxPossibleInvestment: readDecimal(plan, "maxPossibleInvestment", at),
-  };
+/**
+ * Reads the answer of Invest: the new investment's id.
+ *
+ * @example
+ * ```ts
+ * import { readInvestResult } from "./parse.ts";
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ *
+ * deepStrictEqual(readInvestResult({ id: "0d7b66ff", extra: 1 }), { id: "0d7b66ff" });
+ * throws(() => readInvestResult({}), TypeError);
+ * ```
+ *
+ * @param value The parsed JSON answer.
+ * @returns The id.
+ * @throws {TypeError} If the id is missing or not a non-empty string.
+ */
+export function readInvestResult(value: unknown): InvestResult {
+  return objectOf<InvestResult>({ id: readText })(value, "answer");
 }
 
-function readInvestment(value: unknown, at: string): Investment {
-  const investment = readObject(value, at);
-  return {
-    id: readText(investment, "id", at),
-    plan: readPlan(investment.plan, `${at}.plan`),
-    status: readCode(investment, "status", at, INVESTMENT_STATUSES),
-    created: readInteger(investment, "created", at),
-    updated: readInteger(investment, "updated", at),
-    paymentTime: readInteger(investment, "paymentTime", at),
-    amount: readDecimal(investment, "amount", at),
-    interestPaid: readDecimal(investment, "interestPaid", at),
-  };
+/**
+ * Reads the answer of the public time endpoint: the server time in Unix seconds.
+ *
+ * @example
+ * ```ts
+ * import { readServerTime } from "./parse.ts";
+ * import { strictEqual, throws } from "node:assert/strict";
+ *
+ * strictEqual(readServerTime({ time: 1631451591 }), 1631451591);
+ * throws(() => readServerTime({ time: "1631451591" }), TypeError);
+ * ```
+ *
+ * @param value The parsed JSON answer.
+ * @returns The time.
+ * @throws {TypeError} If `time` is missing or not a finite number.
+ */
+export function readServerTime(value: unknown): number {
+  return objectOf<{ time: number }>({ time: readNumber })(value, "answer").time;
 }
 
-function readInterestPayment(value: unknown, at: string): InterestPayment {
-  const payment = readObject(value, at);
-  return {
-    planId: readText(payment, "planId", at),
-    investmentId: readText(payment, "investmentId", at),
-    amount: readDecimal(payment, "amount", at),
-    ticker: readText(payment, "ticker", at),
-    timestamp: readInteger(payment, "timestamp", at),
-  };
-}
-
-function readPage<T>(value: unknown, readRecord: Reader<T>): Page<T> {
-  const page = readObject(value, "answer");
-  return {
-    offset: readInteger(page, "offset", "answer"),
-    limit: readInteger(page, "limit", "answer"),
-    records: readArray(page.records, "answer.records", readRecord),
-  };
-}
-
-function readArray<T>(value: unknown, at: string, readItem: Reader<T>): T[] {
-  if (!Array.isArray(value)) throw unexpected(at, "an array", value);
-  return value.map((item, index) => readItem(item, `${at}[${index}]`));
-}
-
-function readObject(value: unknown, at: string): Record<string, unknown> {
-  if (!isRecord(value)) throw unexpected(at, "an object", value);
-  return value;
-}
-
-function readText(record: Record<string, unknown>, key: string, at: string): string {
-  const value = record[key];
-  if (typeof value !== "string" || value === "") {
-    throw unexpected(`${at}.${key}`, "a non-empty string", value);
-  }
-  return value;
-}
-
-function readDecimal(record: Record<string, unknown>, key: string, at: string): string {
-  const value = record[key];
-  if (!isDecimal(value)) throw unexpected(`${at}.${key}`, "a decimal string", value);
-  return value;
-}
-
-function readInteger(record: Record<string, unknown>, key: string, at: string): number {
-  const value = record[key];
-  if (!Number.isSafeInteger(value)) throw unexpected(`${at}.${key}`, "a whole number", value);
+const readNumber: Reader<number> = (value, at) => {
+  if (!Number.isFinite(value)) throw unexpected(at, "a number", value);
   return value as number;
+};
+
+const readText: Reader<string> = (value, at) => {
+  if (typeof value !== "string" || value === "") throw unexpected(at, "a non-empty string", value);
+  return value;
+};
+
+const readDecimal: Reader<string> = (value, at) => {
+  if (!isDecimal(value)) throw unexpected(at, "a decimal string", value);
+  return value;
+};
+
+const readInteger: Reader<number> = (value, at) => {
+  if (!Number.isSafeInteger(value)) throw unexpected(at, "a whole number", value);
+  return value as number;
+};
+
+/** A reader of one of the codes of a table such as {@linkcode PLAN_STATUS}. */
+function codeOf<T extends number>(table: Record<string, T>): Reader<T> {
+  const codes = Object.values(table);
+  return (value, at) => {
+    if (!codes.includes(value as T)) throw unexpected(at, `one of ${codes.join(", ")}`, value);
+    return value as T;
+  };
 }
 
-function readCode<T extends number>(
-  record: Record<string, unknown>,
-  key: string,
-  at: string,
-  codes: readonly T[],
-): T {
-  const value = record[key];
-  if (!codes.includes(value as T)) {
-    throw unexpected(`${at}.${key}`, `one of ${codes.join(", ")}`, value);
-  }
-  return value as T;
+/** A reader of an array of items. */
+function arrayOf<T>(readItem: Reader<T>): Reader<T[]> {
+  return (value, at) => {
+    if (!Array.isArray(value)) throw unexpected(at, "an array", value);
+    return value.map((item, index) => readItem(item, `${at}[${index}]`));
+  };
 }
+
+/** A reader of an object with the schema's fields; other fields are left out. */
+function objectOf<T>(schema: Schema<T>): Reader<T> {
+  return (value, at) => {
+    if (!isRecord(value)) throw unexpected(at, "an object", value);
+    const read: Partial<T> = {};
+    for (const key in schema) read[key] = schema[key](value[key], `${at}.${key}`);
+    return read as T;
+  };
+}
+
+function pageOf<T>(readRecord: Reader<T>): Reader<Page<T>> {
+  return objectOf<Page<T>>({
+    offset: readInteger,
+    limit: readInteger,
+    records: arrayOf(readRecord),
+  });
+}
+
+const readPlan = objectOf<FixedPlan>({
+  id: readText,
+  ticker: readText,
+  status: codeOf(PLAN_STATUS),
+  percent: readDecimal,
+  duration: readInteger,
+  interestTicker: readText,
+  interestRatio: readDecimal,
+  minInvestment: readDecimal,
+  maxInvestment: readDecimal,
+  maxPossibleInvestment: readDecimal,
+});
+
+const readInvestment = objectOf<Investment>({
+  id: readText,
+  plan: readPlan,
+  status: codeOf(INVESTMENT_STATUS),
+  created: readInteger,
+  updated: readInteger,
+  paymentTime: readInteger,
+  amount: readDecimal,
+  interestPaid: readDecimal,
+});
+
+const readInterestPayment = objectOf<InterestPayment>({
+  planId: readText,
+  investmentId: readText,
+  amount: readDecimal,
+  ticker: readText,
+  timestamp: readInteger,
+});
 
 function unexpected(at: string, expected: string, value: unknown): TypeError {
-  return new TypeError(
-    `Cannot read WhiteBIT's answer: ${at} must be ${expected}: current value is ${
-      JSON.stringify(value) ?? String(value)
-    }`,
-  );
+  return new TypeError(mustBe("read WhiteBIT's answer", at, expected, value));
 }

@@ -13,20 +13,22 @@
  * @module
  */
 
-/** Get plans (fixed lending). */
-export const PLANS_PATH = "/api/v4/main-account/smart/plans";
-/** Invest in a fixed plan. */
-export const INVEST_PATH = "/api/v4/main-account/smart/investment";
-/** Close a fixed investment early. */
-export const CLOSE_PATH = "/api/v4/main-account/smart/investment/close";
-/** The investments history. */
-export const INVESTMENTS_PATH = "/api/v4/main-account/smart/investments";
-/** The interest payments history. */
-export const INTEREST_PATH = "/api/v4/main-account/smart/interest-payment-history";
-/** Public server time, unsigned `GET`. */
-export const TIME_PATH = "/api/v4/public/time";
 /** Every private call starts with this. */
 export const PRIVATE_PREFIX = "/api/v4/main-account/";
+/** Every fixed-lending call starts with this. */
+const SMART = `${PRIVATE_PREFIX}smart/`;
+/** Get plans (fixed lending). */
+export const PLANS_PATH: string = `${SMART}plans`;
+/** Invest in a fixed plan. */
+export const INVEST_PATH: string = `${SMART}investment`;
+/** Close a fixed investment early. */
+export const CLOSE_PATH: string = `${INVEST_PATH}/close`;
+/** The investments history. */
+export const INVESTMENTS_PATH: string = `${SMART}investments`;
+/** The interest payments history. */
+export const INTEREST_PATH: string = `${SMART}interest-payment-history`;
+/** Public server time, unsigned `GET`. */
+export const TIME_PATH = "/api/v4/public/time";
 /** The largest page WhiteBIT serves. */
 export const MAX_LIMIT = 100;
 /** The largest offset WhiteBIT accepts. */

@@ -22,6 +22,8 @@
  * @module
  */
 
+import { mustBe } from "./validate.ts";
+
 /**
  * Options of {@linkcode RateLimiter}.
  *
@@ -50,12 +52,8 @@ export interface RateLimiterOptions {
   windowMs?: number;
 }
 
-interface Waiter {
-  resolve: (release: () => void) => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
-}
+/** Hands a waiting caller its slot's release function. */
+type Grant = (release: () => void) => void;
 
 /**
  * Limits requests to `limit` per `windowMs`; excess callers wait in order.
@@ -79,9 +77,9 @@ export class RateLimiter {
   #inFlight = 0;
   /** When each finished request stops counting, oldest first. */
   readonly #expiries: number[] = [];
-  #expiryHead = 0;
-  readonly #waiters: Waiter[] = [];
-  #waiterHead = 0;
+  /** The callers waiting for a slot, first come first served, from `#next` on. */
+  readonly #waiters: Grant[] = [];
+  #next = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -93,13 +91,11 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     const { limit = 1000, windowMs = 10_000 } = options;
     if (!(limit >= 1)) {
-      throw new RangeError(
-        `Cannot create rate limiter: "limit" must be at least 1: current value is ${limit}`,
-      );
+      throw new RangeError(mustBe("create rate limiter", '"limit"', "at least 1", limit));
     }
     if (!(windowMs >= 0) || !Number.isFinite(windowMs)) {
       throw new RangeError(
-        `Cannot create rate limiter: "windowMs" must be a finite number >= 0: current value is ${windowMs}`,
+        mustBe("create rate limiter", '"windowMs"', "a finite number >= 0", windowMs),
       );
     }
     this.#limit = limit;
@@ -122,48 +118,43 @@ export class RateLimiter {
    * @returns A function that frees the slot `windowMs` from now.
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#waiterHead === this.#waiters.length && this.#free()) {
-      return Promise.resolve(this.#take());
-    }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const index = this.#waiters.indexOf(waiter, this.#waiterHead);
-          if (index >= 0) this.#waiters.splice(index, 1);
-          reject(signal!.reason);
-          this.#drain();
-        },
+      signal?.throwIfAborted();
+      const grant: Grant = (release) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(release);
       };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
+      const onAbort = () => {
+        this.#waiters.splice(this.#waiters.indexOf(grant, this.#next), 1);
+        reject(signal!.reason);
+        this.#drain();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.push(grant);
       this.#drain();
     });
   }
 
-  #free(): boolean {
+  /** Gives free slots to the first waiters, and wakes up when the next slot frees. */
+  #drain(): void {
     const now = performance.now();
+    while (this.#expiries[0] <= now) this.#expiries.shift();
+    // Taken by index, not shift(): a long queue would be moved at each step.
     while (
-      this.#expiryHead < this.#expiries.length &&
-      this.#expiries[this.#expiryHead] <= now
+      this.#next < this.#waiters.length && this.#inFlight + this.#expiries.length < this.#limit
     ) {
-      this.#expiryHead++;
+      this.#inFlight++;
+      this.#waiters[this.#next++](this.#release());
     }
-    if (
-      this.#expiryHead > 1024 && this.#expiryHead * 2 > this.#expiries.length
-    ) {
-      this.#expiries.splice(0, this.#expiryHead);
-      this.#expiryHead = 0;
+    if (this.#next === this.#waiters.length) this.#waiters.length = this.#next = 0;
+    clearTimeout(this.#timer);
+    if (this.#waiters.length > 0 && this.#expiries.length > 0) {
+      this.#timer = setTimeout(() => this.#drain(), this.#expiries[0] - now);
     }
-    return this.#inFlight + this.#expiries.length - this.#expiryHead <
-      this.#limit;
   }
 
-  #take(): () => void {
-    this.#inFlight++;
+  /** The release function of a slot just taken; calls after the first do nothing. */
+  #release(): () => void {
     let released = false;
     return () => {
       if (released) return;
@@ -172,26 +163,5 @@ export class RateLimiter {
       this.#expiries.push(performance.now() + this.#windowMs);
       this.#drain();
     };
-  }
-
-  #drain(): void {
-    while (this.#waiterHead < this.#waiters.length && this.#free()) {
-      const waiter = this.#waiters[this.#waiterHead++];
-      waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.#take());
-    }
-    if (this.#waiterHead === this.#waiters.length) {
-      this.#waiters.length = 0;
-      this.#waiterHead = 0;
-    }
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#waiters.length > 0 && this.#expiryHead < this.#expiries.length) {
-      const delay = Math.max(
-        0,
-        this.#expiries[this.#expiryHead] - performance.now(),
-      );
-      this.#timer = setTimeout(() => this.#drain(), delay);
-    }
   }
 }

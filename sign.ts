@@ -19,6 +19,8 @@
  * @module
  */
 
+import { mustBe } from "./validate.ts";
+
 const encoder = new TextEncoder();
 /** Printable ASCII: its UTF-8 bytes are its characters, so `btoa()` takes it as is. */
 const PRINTABLE_ASCII = /^[ -~]*$/;
@@ -68,9 +70,8 @@ export interface SignedBody {
  */
 export async function importApiSecret(secret: string): Promise<CryptoKey> {
   if (typeof secret !== "string" || secret.length === 0) {
-    throw new TypeError(
-      `Cannot import API secret: it must be a non-empty string: current type is ${typeof secret}`,
-    );
+    // The secret is never shown, not even its type.
+    throw new TypeError("Cannot import API secret: it must be a non-empty string");
   }
   return await crypto.subtle.importKey(
     "raw",
@@ -101,7 +102,12 @@ export function assertSigningKey(key: CryptoKey): void {
     !key.usages.includes("sign")
   ) {
     throw new TypeError(
-      `Cannot use API secret key: it must be an HMAC SHA-512 key with the "sign" usage: current algorithm is ${algorithm.name}/${algorithm.hash?.name}`,
+      mustBe(
+        "use API secret key",
+        "it",
+        'an HMAC SHA-512 key with the "sign" usage',
+        `${algorithm.name}/${algorithm.hash?.name} for ${key.usages}`,
+      ),
     );
   }
 }

@@ -213,7 +213,26 @@ export interface SandboxInvestment {
   nonce: number;
 }
 
-/** One interest payment in the sandbox's ledger. */
+/**
+ * One interest payment in the sandbox's ledger.
+ *
+ * @example
+ * ```ts
+ * import { WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxInterestPayment, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let now = Date.now();
+ * const sandbox = new WhiteBitSandbox({ now: () => now });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, now: () => now });
+ * const plan = sandbox.plans[0];
+ * await client.invest({ planId: plan.id, amount: "100" });
+ * now += plan.duration * 60_000; // the term passes
+ * const [payment]: SandboxInterestPayment[] = sandbox.interestPayments;
+ * strictEqual(payment.apiKey, sandbox.credentials.apiKey);
+ * strictEqual(payment.amount, "2.5");
+ * ```
+ */
 export interface SandboxInterestPayment extends InterestPayment {
   /** The paid account's API key. */
   apiKey: string;

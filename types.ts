@@ -43,7 +43,21 @@ export const PLAN_STATUS = {
   Paused: 4,
 } as const;
 
-/** A fixed plan's status: 1 active, 2 no coins left, 3 inactive, 4 paused. */
+/**
+ * A fixed plan's status: 1 active, 2 no coins left, 3 inactive, 4 paused.
+ *
+ * @example
+ * ```ts
+ * import { PLAN_STATUS, type PlanStatus, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const statuses: PlanStatus[] = (await client.plans()).map((plan) => plan.status);
+ * deepStrictEqual(statuses, [PLAN_STATUS.Active, PLAN_STATUS.Active, PLAN_STATUS.Paused]);
+ * ```
+ */
 export type PlanStatus = typeof PLAN_STATUS[keyof typeof PLAN_STATUS];
 
 /**
@@ -64,10 +78,41 @@ export const INVESTMENT_STATUS = {
   Closed: 2,
 } as const;
 
-/** An investment's status: 1 active, 2 closed. */
+/**
+ * An investment's status: 1 active, 2 closed.
+ *
+ * @example
+ * ```ts
+ * import { INVESTMENT_STATUS, type InvestmentStatus, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.closeInvestment(id);
+ * const status: InvestmentStatus = (await client.investments({ id })).records[0].status;
+ * strictEqual(status, INVESTMENT_STATUS.Closed);
+ * ```
+ */
 export type InvestmentStatus = typeof INVESTMENT_STATUS[keyof typeof INVESTMENT_STATUS];
 
-/** A fixed lending plan, as `plans()` and each investment's `plan` show it. */
+/**
+ * A fixed lending plan, as `plans()` and each investment's `plan` show it.
+ *
+ * @example
+ * ```ts
+ * import { type FixedPlan, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const plans: FixedPlan[] = await client.plans({ ticker: "USDT" });
+ * strictEqual(plans[0].minInvestment, "10"); // a decimal string, as WhiteBIT sent it
+ * strictEqual(plans[0].duration, 43_200); // minutes: 30 days
+ * ```
+ */
 export interface FixedPlan {
   /** The plan id, to pass to `invest()`. */
   id: string;
@@ -95,7 +140,24 @@ export interface FixedPlan {
   maxPossibleInvestment: string;
 }
 
-/** One investment of the investments history. */
+/**
+ * One investment of the investments history.
+ *
+ * @example
+ * ```ts
+ * import { INVESTMENT_STATUS, type Investment, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const { id } = await client.invest({ planId: sandbox.plans[1].id, amount: "0.5" });
+ * const investment: Investment = (await client.investments({ id })).records[0];
+ * strictEqual(investment.amount, "0.5");
+ * strictEqual(investment.plan.ticker, "BTC");
+ * strictEqual(investment.status, INVESTMENT_STATUS.Active);
+ * ```
+ */
 export interface Investment {
   /** The investment id, as `invest()` returned it. */
   id: string;
@@ -115,7 +177,27 @@ export interface Investment {
   interestPaid: string;
 }
 
-/** One interest payment. */
+/**
+ * One interest payment.
+ *
+ * @example
+ * ```ts
+ * import { type InterestPayment, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let now = Date.now();
+ * const sandbox = new WhiteBitSandbox({ now: () => now });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, now: () => now });
+ * const plan = sandbox.plans[0]; // 2.5 % over 43 200 minutes
+ * const { id } = await client.invest({ planId: plan.id, amount: "1000" });
+ * now += plan.duration * 60_000; // the term passes
+ * const payment: InterestPayment = (await client.interestPayments()).records[0];
+ * strictEqual(payment.investmentId, id);
+ * strictEqual(payment.amount, "25");
+ * strictEqual(payment.ticker, "USDT");
+ * ```
+ */
 export interface InterestPayment {
   /** The plan id. */
   planId: string;
@@ -129,7 +211,26 @@ export interface InterestPayment {
   timestamp: number;
 }
 
-/** One page of a history. */
+/**
+ * One page of a history.
+ *
+ * @example
+ * ```ts
+ * import { type Investment, type Page, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.invest({ planId: sandbox.plans[1].id, amount: "0.5" });
+ * const first: Page<Investment> = await client.investments({ limit: 1 });
+ * const rest: Page<Investment> = await client.investments({ limit: 100, offset: 1 });
+ * strictEqual(first.records.length, 1);
+ * strictEqual(rest.offset, 1);
+ * strictEqual(rest.records.length, 1); // fewer than the limit: the last page
+ * ```
+ */
 export interface Page<T> {
   /** The offset WhiteBIT applied. */
   offset: number;
@@ -139,13 +240,46 @@ export interface Page<T> {
   records: T[];
 }
 
-/** What `plans()` takes. */
+/**
+ * What `plans()` takes.
+ *
+ * @example
+ * ```ts
+ * import { type PlansParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const params: PlansParams = { ticker: "BTC" };
+ * deepStrictEqual((await client.plans(params)).map((plan) => plan.ticker), ["BTC"]);
+ * ```
+ */
 export interface PlansParams {
   /** Only plans investing this currency, such as `"USDT"`. */
   ticker?: string;
 }
 
-/** Paging of a history: WhiteBIT serves at most 100 records from an offset of at most 10 000. */
+/**
+ * Paging of a history: WhiteBIT serves at most 100 records from an offset of at most 10 000.
+ *
+ * @example
+ * ```ts
+ * import { type PagingParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { rejects, strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * await client.invest({ planId: sandbox.plans[1].id, amount: "0.5" });
+ * const paging: PagingParams = { limit: 1 };
+ * let count = 0;
+ * for await (const _ of client.allInvestments(paging)) count++; // one record per page
+ * strictEqual(count, 2);
+ * await rejects(client.investments({ offset: 10_001 }), RangeError); // refused before sending
+ * ```
+ */
 export interface PagingParams {
   /** Records per page, 1 to 100. Default 100. */
   limit?: number;
@@ -153,7 +287,24 @@ export interface PagingParams {
   offset?: number;
 }
 
-/** What `investments()` and `allInvestments()` take. */
+/**
+ * What `investments()` and `allInvestments()` take.
+ *
+ * @example
+ * ```ts
+ * import { INVESTMENT_STATUS, type InvestmentsParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" }); // USDT
+ * await client.invest({ planId: sandbox.plans[1].id, amount: "0.5" }); // BTC
+ * const params: InvestmentsParams = { ticker: "BTC", status: INVESTMENT_STATUS.Active, limit: 50 };
+ * const { records } = await client.investments(params);
+ * deepStrictEqual(records.map((investment) => investment.amount), ["0.5"]);
+ * ```
+ */
 export interface InvestmentsParams extends PagingParams {
   /** Only this investment. */
   id?: string;
@@ -163,7 +314,27 @@ export interface InvestmentsParams extends PagingParams {
   status?: InvestmentStatus;
 }
 
-/** What `interestPayments()` and `allInterestPayments()` take. */
+/**
+ * What `interestPayments()` and `allInterestPayments()` take.
+ *
+ * @example
+ * ```ts
+ * import { type InterestPaymentsParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let now = Date.now();
+ * const sandbox = new WhiteBitSandbox({ now: () => now });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch, now: () => now });
+ * const plan = sandbox.plans[0];
+ * await client.invest({ planId: plan.id, amount: "100" });
+ * now += plan.duration * 60_000; // the term passes: the interest is paid
+ * const params: InterestPaymentsParams = { planId: plan.id, ticker: "USDT", limit: 10 };
+ * const page = await client.interestPayments(params);
+ * strictEqual(page.limit, 10);
+ * strictEqual(page.records[0].amount, "2.5");
+ * ```
+ */
 export interface InterestPaymentsParams extends PagingParams {
   /** Only payments of this plan. */
   planId?: string;

@@ -66,16 +66,12 @@ export function assertDecimalAmount(
   value: unknown,
   name: string,
 ): asserts value is string {
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `Cannot use "${name}": it must be a decimal string such as "100" or "0.5": current type is ${typeof value}`,
-    );
-  }
   if (!isDecimalAmount(value)) {
-    throw new RangeError(
-      `Cannot use "${name}": it must be a positive decimal string such as "100" or "0.5", without sign, exponent, spaces or separators, at most 20 whole digits and 18 decimals: current value is ${
-        JSON.stringify(value)
-      }`,
+    throw refused(
+      name,
+      typeof value === "string",
+      'a plain positive decimal string such as "0.5", at most 20 digits before the point and 18 after',
+      value,
     );
   }
 }
@@ -102,16 +98,12 @@ export function assertIdentifier(
   value: unknown,
   name: string,
 ): asserts value is string {
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `Cannot use "${name}": it must be a string: current type is ${typeof value}`,
-    );
-  }
-  if (!IDENTIFIER_PATTERN.test(value)) {
-    throw new RangeError(
-      `Cannot use "${name}": it must be 1 to 64 ASCII letters, digits, "-" or "_": current value is ${
-        JSON.stringify(value)
-      }`,
+  if (typeof value !== "string" || !IDENTIFIER_PATTERN.test(value)) {
+    throw refused(
+      name,
+      typeof value === "string",
+      '1 to 64 ASCII letters, digits, "-" or "_"',
+      value,
     );
   }
 }
@@ -141,16 +133,54 @@ export function assertIntegerInRange(
   name: string,
   range: { min: number; max: number },
 ): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot use "${name}": it must be a whole number: current type is ${typeof value}`,
+  if (!Number.isInteger(value) || (value as number) < range.min || (value as number) > range.max) {
+    throw refused(
+      name,
+      typeof value === "number",
+      `a whole number from ${range.min} to ${range.max}`,
+      value,
     );
   }
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new RangeError(
-      `Cannot use "${name}": it must be a whole number from ${range.min} to ${range.max}: current value is ${value}`,
-    );
-  }
+}
+
+/** The error for `value` of `name`: a `RangeError` if it has the right type, else a `TypeError`. */
+function refused(name: string, rightType: boolean, rule: string, value: unknown): Error {
+  const message = mustBe(`use "${name}"`, "it", rule, value);
+  return rightType ? new RangeError(message) : new TypeError(message);
+}
+
+/**
+ * The message of a refused value, in the standard library's form
+ * `Cannot <action>: <subject> must be <rule>: current value is <value>`.
+ * Strings are shown quoted and numbers as they are; an object only by its
+ * type, so that nothing it holds ends up in a message.
+ *
+ * @example
+ * ```ts
+ * import { mustBe } from "./validate.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(
+ *   mustBe("create client", '"timeoutMs"', "a positive number", 0),
+ *   'Cannot create client: "timeoutMs" must be a positive number: current value is 0',
+ * );
+ * strictEqual(
+ *   mustBe('use "planId"', "it", "a string", { id: 1 }),
+ *   'Cannot use "planId": it must be a string: current type is object',
+ * );
+ * ```
+ *
+ * @param action What could not be done, such as `create client`.
+ * @param subject What was refused, such as `"timeoutMs"`.
+ * @param rule What it must be, such as `a positive number`.
+ * @param value The refused value.
+ * @returns The message.
+ */
+export function mustBe(action: string, subject: string, rule: string, value: unknown): string {
+  const current = typeof value === "function" || (typeof value === "object" && value !== null)
+    ? `type is ${Array.isArray(value) ? "array" : typeof value}`
+    : `value is ${typeof value === "string" ? JSON.stringify(value) : String(value)}`;
+  return `Cannot ${action}: ${subject} must be ${rule}: current ${current}`;
 }
 
 /**

@@ -340,7 +340,6 @@ const PARAM_RULES: Record<string, (value: unknown, name: string) => void> = {
 };
 
 const DEFAULT_TOLERANCE_MS = 60_000;
-const TIMED_OUT: unique symbol = Symbol("timed out");
 
 function defaultFetch(input: string, init: RequestInit): Promise<Response> {
   return fetch(input, init);
@@ -1020,13 +1019,9 @@ export class WhiteBitClient {
     const { signal } = options;
     const path = request.requestPath;
     signal?.throwIfAborted();
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(TIMED_OUT),
-      this.#timeoutMs,
-    );
-    const onAbort = () => controller.abort(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms of cold start.
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const send = this.#fetch;
     let response: Response;
     let text: string;
@@ -1034,14 +1029,14 @@ export class WhiteBitClient {
       response = await send(this.baseUrl + path, {
         ...init,
         redirect: "manual",
-        signal: controller.signal,
+        signal: combined,
       });
       text = await response.text();
     } catch (error) {
       // The request may have left: which error it is, and its cause (the
       // signal's reason after an abort, none after a timeout).
       const [ErrorClass, what, cause]: [typeof WhiteBitError, string, unknown] =
-        controller.signal.reason === TIMED_OUT
+        combined.reason === timeout.reason && timeout.aborted
           ? [TimeoutError, `got no answer within ${this.#timeoutMs} ms`, undefined]
           : signal?.aborted
           ? [AbortedError, "was aborted after it was sent", signal.reason]
@@ -1051,9 +1046,6 @@ export class WhiteBitClient {
         outcome: "unknown",
         cause,
       });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
     }
     const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
     if (!response.ok) throw errorFromResponse({ ...answered, text });

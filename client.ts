@@ -66,9 +66,9 @@ import {
 import {
   assertDecimalAmount,
   assertIdentifier,
-  assertIntegerInRange,
   isRecord,
   mustBe,
+  QUERY_RULES,
 } from "./validate.ts";
 
 /**
@@ -330,14 +330,6 @@ const INVESTMENTS_KEYS = ["id", "ticker", "status", "limit", "offset"];
 const INTEREST_KEYS = ["planId", "ticker", "limit", "offset"];
 
 /** How each parameter of the read calls is checked before anything is sent. */
-const PARAM_RULES: Record<string, (value: unknown, name: string) => void> = {
-  id: assertIdentifier,
-  planId: assertIdentifier,
-  ticker: assertIdentifier,
-  status: (value, name) => assertIntegerInRange(value, name, { min: 1, max: 2 }),
-  limit: (value, name) => assertIntegerInRange(value, name, { min: 1, max: MAX_LIMIT }),
-  offset: (value, name) => assertIntegerInRange(value, name, { min: 0, max: MAX_OFFSET }),
-};
 
 const DEFAULT_TOLERANCE_MS = 60_000;
 
@@ -845,7 +837,7 @@ export class WhiteBitClient {
     const query: Record<string, unknown> = {};
     for (const key of keys) {
       if (params[key] === undefined) continue;
-      PARAM_RULES[key](params[key], key);
+      QUERY_RULES[key](params[key], key);
       query[key] = params[key];
     }
     return query;

@@ -53,12 +53,12 @@ import {
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
 import { type Problem, problem, problemFromError } from "./problem.ts";
 import { timingSafeEqual } from "./timing_safe_equal.ts";
-import { MAX_LIMIT, MAX_OFFSET } from "./paths.ts";
 import {
   assertDecimalAmount,
   assertIdentifier,
-  assertIntegerInRange,
   isRecord,
+  QUERY_RULES,
+  type Rule,
 } from "./validate.ts";
 
 export {
@@ -162,18 +162,6 @@ const ROUTES: { pattern: RegExp; methods: string[] }[] = [
   { pattern: /^\/v1\/interest-payments$/, methods: ["GET", "HEAD"] },
 ];
 
-type Rule = (value: unknown, name: string) => void;
-const integer = (min: number, max: number): Rule => (value, name) =>
-  assertIntegerInRange(value, name, { min, max });
-/** The same rules as the client's, per query parameter. */
-const QUERY_RULES: Record<string, Rule> = {
-  id: assertIdentifier,
-  planId: assertIdentifier,
-  ticker: assertIdentifier,
-  status: integer(1, 2),
-  limit: integer(1, MAX_LIMIT),
-  offset: integer(0, MAX_OFFSET),
-};
 const pick = (...names: string[]): Record<string, Rule> =>
   Object.fromEntries(names.map((name) => [name, QUERY_RULES[name]]));
 const encoder = new TextEncoder();

@@ -67,7 +67,7 @@ export function toolBinary(name: string): string {
 }
 
 /** A `require` that loads npm packages installed in tools/ (CommonJS, untyped). */
-export const requireFromTools: (name: string) => unknown = createRequire(
+const requireFromTools: (name: string) => unknown = createRequire(
   new URL("package.json", TOOLS),
 );
 
@@ -159,4 +159,31 @@ export async function reportFromProcess(
 /** Matches `text` literally inside a RegExp. */
 export function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The part of Miniflare's API the workerd tests use. */
+export interface Miniflare {
+  ready: Promise<URL>;
+  dispatchFetch(
+    url: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response>;
+  dispose(): Promise<void>;
+}
+
+/** Miniflare's constructor, as installed in tools/. */
+export type MiniflareConstructor = new (options: {
+  modules: { type: "ESModule"; path: string; contents: string }[];
+  modulesRoot: string;
+  compatibilityDate: string;
+  cf: false;
+  bindings?: Record<string, string>;
+}) => Miniflare;
+
+/** workerd refuses a date newer than its binary (2026-05-03 for the pinned one). */
+export const WORKERD_COMPATIBILITY_DATE = "2026-04-26";
+
+/** Miniflare from tools/node_modules (CommonJS, so loaded with `require`). */
+export function loadMiniflare(): MiniflareConstructor {
+  return (requireFromTools("miniflare") as { Miniflare: MiniflareConstructor }).Miniflare;
 }

@@ -12,30 +12,16 @@ import { runInChromium } from "./chromium.ts";
 import {
   beforeDeadline,
   literal,
+  loadMiniflare,
   PINS,
   reportFromProcess,
-  requireFromTools,
   type RuntimeJob,
   type RuntimeReport,
   type RuntimeRow,
   toolBinary,
+  WORKERD_COMPATIBILITY_DATE,
 } from "./harness.ts";
 
-/** The part of Miniflare's API the workerd row uses. */
-interface Miniflare {
-  ready: Promise<URL>;
-  dispatchFetch(url: string, init: { method: string; body: string }): Promise<Response>;
-  dispose(): Promise<void>;
-}
-type MiniflareConstructor = new (options: {
-  modules: { type: "ESModule"; path: string; contents: string }[];
-  modulesRoot: string;
-  compatibilityDate: string;
-  cf: false;
-}) => Miniflare;
-
-/** workerd refuses a date newer than its binary (2026-05-03 for the pinned one). */
-const WORKERD_COMPATIBILITY_DATE = "2026-04-26";
 /** How long stopping workerd may take, even after the row's deadline. */
 const DISPOSE_MS = 10_000;
 
@@ -78,7 +64,7 @@ export const RUNTIMES: RuntimeRow[] = [
 ];
 
 async function runInWorkerd(job: RuntimeJob): Promise<RuntimeReport> {
-  const { Miniflare } = requireFromTools("miniflare") as { Miniflare: MiniflareConstructor };
+  const Miniflare = loadMiniflare();
   const module = async (path: string, file = path) => ({
     type: "ESModule" as const,
     path: `${job.dir}/${path}`,

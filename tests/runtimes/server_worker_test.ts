@@ -5,23 +5,12 @@
 
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
-import { beforeDeadline, requireFromTools } from "./harness.ts";
-
-interface Miniflare {
-  ready: Promise<URL>;
-  dispatchFetch(
-    url: string,
-    init?: { method?: string; headers?: Record<string, string>; body?: string },
-  ): Promise<Response>;
-  dispose(): Promise<void>;
-}
-type MiniflareConstructor = new (options: {
-  modules: { type: "ESModule"; path: string; contents: string }[];
-  modulesRoot: string;
-  compatibilityDate: string;
-  cf: false;
-  bindings: Record<string, string>;
-}) => Miniflare;
+import {
+  beforeDeadline,
+  loadMiniflare,
+  type Miniflare,
+  WORKERD_COMPATIBILITY_DATE,
+} from "./harness.ts";
 
 const SERVER = new URL("../../server.ts", import.meta.url).pathname;
 const DEADLINE_MS = 90_000;
@@ -42,13 +31,13 @@ Deno.test("Cloudflare Workers: server.ts's Worker bundle in workerd invests thro
   const dir = await Deno.makeTempDir({ prefix: "whitebit-worker-" });
   const sandbox = new WhiteBitSandbox();
   await using wire = sandbox.listen();
-  const { Miniflare } = requireFromTools("miniflare") as { Miniflare: MiniflareConstructor };
+  const Miniflare = loadMiniflare();
   const deadline = AbortSignal.timeout(DEADLINE_MS);
   const contents = await bundleWorker(dir, deadline);
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: `${dir}/worker.js`, contents }],
     modulesRoot: dir,
-    compatibilityDate: "2026-04-26",
+    compatibilityDate: WORKERD_COMPATIBILITY_DATE,
     cf: false,
     bindings: {
       WHITEBIT_API_KEY: sandbox.credentials.apiKey,

@@ -1,6 +1,6 @@
 /**
  * Loads ccxt's WhiteBIT (the reference, installed only in `bench/` by
- * `cd bench && npm install`) and points it at a local sandbox.
+ * `cd bench && npm ci`) and points it at a local sandbox.
  *
  * ccxt is imported by a computed specifier, so that `deno check` of the
  * project does not need it installed; the little of it the benchmarks use is
@@ -67,7 +67,7 @@ export async function importCcxt(): Promise<CcxtModule> {
     const module = await import(CCXT_SPECIFIER) as { default: CcxtModule };
     return module.default;
   } catch (cause) {
-    throw new Error("Cannot load ccxt: run `cd bench && npm install` first", {
+    throw new Error("Cannot load ccxt: run `cd bench && npm ci` first", {
       cause,
     });
   }

@@ -20,6 +20,25 @@
 
 import { WhiteBitSandbox } from "../testing.ts";
 
+/** Whether `wrk` can be started: without it this benchmark is skipped, not crashed. */
+async function hasWrk(): Promise<boolean> {
+  try {
+    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+if (!await hasWrk()) {
+  console.log(
+    "server_load: skipped: `wrk` is not installed (Debian: apt-get install wrk); " +
+      "the other benchmarks are unaffected",
+  );
+  Deno.exit(0);
+}
+
 const SECONDS = Number(Deno.args[0] ?? 60);
 const CONNECTIONS = Number(Deno.args[1] ?? 64);
 const TOKEN = "load-test-token";

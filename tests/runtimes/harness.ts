@@ -61,7 +61,7 @@ export const PINS: { npm: Record<string, string>; apt: Record<string, string> } 
   ),
 };
 
-/** The path of a binary installed by `npm install` in tools/. */
+/** The path of a binary installed by `npm ci` in tools/. */
 export function toolBinary(name: string): string {
   return new URL(`node_modules/.bin/${name}`, TOOLS).pathname;
 }

@@ -376,7 +376,12 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 /** WhiteBIT's nonce window: ±5 s around its clock. */
 const NONCE_WINDOW_MS = 5_000;
 
-/** The highest nonce sent: a millisecond time before the year 2286, never micro- or nanoseconds. */
+/**
+ * The nonces sent are millisecond times from 2001 to 2286: never seconds,
+ * micro- or nanoseconds (which would stick a strict-mode key above every
+ * millisecond time).
+ */
+const MIN_NONCE = 1_000_000_000_000;
 const MAX_NONCE = 9_999_999_999_999;
 
 /** A server time above this is milliseconds, not seconds (it would be after the year 5138). */
@@ -1112,12 +1117,12 @@ export class WhiteBitClient {
     const nonce = this.nonceWindow && next > attemptedAt + NONCE_WINDOW_MS
       ? attemptedAt
       : Math.max(attemptedAt, next);
-    if (!(nonce > 0 && nonce <= MAX_NONCE)) {
+    if (!(nonce >= MIN_NONCE && nonce <= MAX_NONCE)) {
       throw new RangeError(
         mustBe(
           "sign the request",
           "the nonce (the clock in Unix milliseconds)",
-          `a whole number from 1 to ${MAX_NONCE}`,
+          `a whole number from ${MIN_NONCE} to ${MAX_NONCE}`,
           nonce,
         ) + ". Nothing was sent.",
       );
@@ -1304,9 +1309,9 @@ function isRefusal(status: number | undefined): boolean {
 }
 
 /**
- * Reads at most {@linkcode MAX_ANSWER_BYTES} of an answer; past that (or a
- * `Content-Length` saying so) it stops reading, cancels the rest and says the
- * text was cut.
+ * Reads at most {@linkcode MAX_ANSWER_BYTES} of an answer; past that it
+ * stops reading, cancels the rest (closing the connection) and says the text
+ * was cut. What was read stays the evidence.
  */
 async function readCapped(response: Response): Promise<{ text: string; cut: boolean }> {
   if (!response.body) return { text: "", cut: false };
@@ -1314,7 +1319,7 @@ async function readCapped(response: Response): Promise<{ text: string; cut: bool
   const decoder = new TextDecoder();
   let text = "";
   let size = 0;
-  let cut = Number(response.headers.get("content-length")) > MAX_ANSWER_BYTES;
+  let cut = false;
   while (!cut) {
     const { done, value } = await reader.read();
     if (done) return { text: text + decoder.decode(), cut };

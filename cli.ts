@@ -474,8 +474,9 @@ function splitCommandLine(args: string[]): { name: string | undefined; rest: str
 /**
  * Reads flags in the CLI's own words: an unknown flag, a flag given twice
  * (whichever value was meant is a guess), a missing value, a value given to
- * a switch and any argument that is not a flag are refused. Values are
- * never echoed, and an unknown flag only if it looks like a flag name.
+ * a switch and any argument that is not a flag are refused; a value that
+ * starts with "-" (other than "-" for stdin) must be written `--flag=value`.
+ * Values are never echoed, and an unknown flag only if it looks like one.
  */
 function parseFlags(args: string[], options: Record<string, Option>): Flags {
   const { tokens } = parseArgs({
@@ -507,7 +508,10 @@ function parseFlags(args: string[], options: Record<string, Option>): Flags {
     if (options[token.name].type === "boolean") {
       if (token.value !== undefined) throw new UsageError(`${flag} takes no value`);
       flags[token.name] = true;
-    } else if (token.value === undefined || (!token.inlineValue && token.value.startsWith("-"))) {
+    } else if (
+      token.value === undefined ||
+      (!token.inlineValue && token.value.startsWith("-") && token.value !== "-")
+    ) {
       throw new UsageError(
         `${flag} needs a value (write ${flag}=<value> for one that starts with "-")`,
       );

@@ -145,3 +145,36 @@ export async function onTerminal(
   assertNoSecret(printed, args.join(" "));
   return { code: output.code, printed };
 }
+
+/**
+ * A file with `content` and permission bits `mode` (such as "600") in a new
+ * private temporary folder, removed on dispose. Made by `sh`: the test
+ * process itself may run (`--allow-run`) but not write.
+ */
+export async function tempFile(
+  content: string,
+  mode = "600",
+): Promise<{ path: string } & AsyncDisposable> {
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      'd=$(mktemp -d) && cat > "$d/file" && chmod "$1" "$d/file" && printf %s "$d"',
+      "sh",
+      mode,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(content));
+  await writer.close();
+  const made = await child.output();
+  ok(made.success, "sh could not make the file");
+  const dir = new TextDecoder().decode(made.stdout);
+  return {
+    path: `${dir}/file`,
+    async [Symbol.asyncDispose]() {
+      await new Deno.Command("rm", { args: ["-rf", dir] }).output();
+    },
+  };
+}

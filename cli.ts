@@ -69,6 +69,8 @@ const ENV_BASE_URL = "WHITEBIT_BASE_URL";
 const DAY_MS = 86_400_000;
 /** The most read from a credentials file or a saved error. */
 const MAX_INPUT_BYTES = 64 * 1024;
+/** How far in the future `reconcile --at` may be, for a clock that runs slow. */
+const FUTURE_SLACK_MS = 3_600_000;
 /** The most read of an answer typed at the prompt. */
 const MAX_ANSWER_CHARS = 1024;
 
@@ -367,7 +369,11 @@ there is no such investment: the attempt did not invest. Exit 11: still unknown.
         found = await client.findInvestment(failure, { toleranceMs });
       } catch (error) {
         // Past the history WhiteBIT serves: the outcome is still unknown.
-        if (error instanceof RangeError) throw new UnresolvedError(error.message);
+        if (error instanceof RangeError) {
+          throw new UnresolvedError(
+            `${error.message}. Look through the account's history on WhiteBIT's website before investing again.`,
+          );
+        }
         throw error;
       }
       if (out.json) out.printJson({ found: found !== null, investment: found ?? undefined });
@@ -628,7 +634,7 @@ async function readCredentialsFile(path: string): Promise<{ apiKey: string; apiS
   // Deno gives no mode on Windows; elsewhere a secret is for its owner only.
   if (mode !== null && (mode & 0o077) !== 0) {
     warn(
-      `Warning: ${what} can be read by group or others (mode ${
+      `Warning: ${what} is open to group or others (mode ${
         (mode & 0o777).toString(8)
       }): run chmod 600 on it`,
     );
@@ -772,7 +778,7 @@ function attemptTime(value: string): number {
       }`,
     );
   }
-  if (ms > Date.now() + DAY_MS / 24) {
+  if (ms > Date.now() + FUTURE_SLACK_MS) {
     throw new UsageError(`Cannot use "--at": it is in the future: current value is ${value}`);
   }
   return ms;

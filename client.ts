@@ -777,63 +777,36 @@ export class WhiteBitClient {
       );
     }
     const attemptedAt = error.attemptedAt as number;
+    const attempted = attemptedAt / 1000;
+    const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
     const wanted = planId.toLowerCase();
-    const call = { signal: options.signal };
-    const plan = (await this.plans({}, call)).find((p) => p.id.toLowerCase() === wanted);
-    return await this.#newestMatch({
-      ticker: plan?.ticker,
-      isMatch: (investment) =>
-        investment.plan.id.toLowerCase() === wanted &&
-        compareDecimal(investment.amount, amount) === 0,
-      attempted: attemptedAt / 1000,
-      earliest: Math.floor((attemptedAt - toleranceMs) / 1000),
-    }, call);
-  }
-
-  /**
-   * Reads the investments history (in `ticker` only, if given) a full page
-   * at a time, from the newest, for the match created at or after
-   * `earliest` closest to `attempted` (Unix seconds); stops once a page
-   * ends before `earliest` in an order seen to be newest first.
-   */
-  async #newestMatch(
-    search: {
-      ticker: string | undefined;
-      isMatch: (investment: Investment) => boolean;
-      attempted: number;
-      earliest: number;
-    },
-    call: CallOptions,
-  ): Promise<Investment | null> {
-    const { ticker, isMatch, attempted, earliest } = search;
+    const ticker = (await this.plans({}, options)).find((plan) => plan.id.toLowerCase() === wanted)
+      ?.ticker;
     let best: Investment | null = null;
     let previous = Infinity;
     let newestFirst = true;
+    // Full pages from the newest: 101 of them reach the last offset served.
     for (let offset = 0;; offset += MAX_LIMIT) {
-      const { records } = await this.investments({ ticker, limit: MAX_LIMIT, offset }, call);
+      const { records } = await this.investments({ ticker, limit: MAX_LIMIT, offset }, options);
       for (const investment of records) {
         newestFirst &&= investment.created <= previous;
         previous = investment.created;
         if (
-          investment.created >= earliest && isMatch(investment) &&
+          investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
+          compareDecimal(investment.amount, amount) === 0 &&
           (best === null ||
             Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
         ) {
           best = investment;
         }
       }
+      // The whole history read, or newest first and back past the attempt.
       if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return best;
       if (offset === MAX_OFFSET) {
-        const where = ticker === undefined ? "" : ` in ${ticker}`;
-        const served = MAX_OFFSET + MAX_LIMIT;
         throw new RangeError(
-          `Cannot find investment: ${
-            newestFirst
-              ? `more than ${served} investments${where} are newer than ${
-                new Date(earliest * 1000).toISOString()
-              }`
-              : `the history${where} is not served newest first and holds more than ${served} investments`
-          }, and WhiteBIT serves none past offset ${MAX_OFFSET}. Whether the attempt invested is unknown (not "not found"): look through the account's history on WhiteBIT's website before investing again.`,
+          `Cannot find investment: WhiteBIT serves too little history to tell since ${
+            new Date(earliest * 1000).toISOString()
+          }: the outcome is unknown, not "not found"`,
         );
       }
     }

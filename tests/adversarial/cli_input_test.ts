@@ -170,7 +170,7 @@ Deno.test("a credentials file that sets a name twice is refused, nothing sent", 
   strictEqual(sandbox.requests.length, 0);
 });
 
-Deno.test("a credentials file readable by group or others draws a warning on stderr", async () => {
+Deno.test("a credentials file open to group or others draws a warning on stderr", async () => {
   const { server } = listening();
   await using _ = server;
   const content =
@@ -182,7 +182,7 @@ Deno.test("a credentials file readable by group or others draws a warning on std
       permissions: ["--allow-net=127.0.0.1", `--allow-read=${file.path}`],
     });
     strictEqual(result.code, 0, result.stderr);
-    strictEqual(/^Warning: .* can be read by group or others/.test(result.stderr), warned, mode);
+    strictEqual(/^Warning: .* is open to group or others/.test(result.stderr), warned, mode);
     if (warned) ok(result.stderr.includes(`(mode ${mode})`), result.stderr);
   }
 });

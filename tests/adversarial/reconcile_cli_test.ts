@@ -90,7 +90,8 @@ Deno.test("reconcile never says 'not found' when WhiteBIT serves too little hist
   const result = await run(["reconcile", "--plan", PLAN.id, "--amount", "100", "--at", at]);
   strictEqual(result.code, 11, result.stderr);
   strictEqual(result.stdout, "");
-  ok(/^UnresolvedError: .*whether the attempt invested is unknown/i.test(result.stderr));
+  ok(/^UnresolvedError: .*the outcome is unknown, not "not found"/.test(result.stderr));
+  ok(result.stderr.includes("history on WhiteBIT's website"), result.stderr);
   const json = await run(["reconcile", "--json", "--plan", PLAN.id, "--amount", "100", "--at", at]);
   strictEqual(JSON.parse(json.stderr).exitCode, 11);
   strictEqual(sandbox.investments.length, 10_150, "reads only");

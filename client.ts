@@ -709,13 +709,14 @@ export class WhiteBitClient {
    * if the plan is no longer listed). Not by `status`: the investment may
    * have been closed or have matured since, and a record changing status
    * during the walk would shift a filtered history's pages past a record.
-   * The walk relies on the order WhiteBIT documents for its histories and
-   * the sandbox serves: newest first by `created`. It stops after the first
-   * page that ends before the attempt less `toleranceMs`, as long as every
-   * record read so far came in that order; if one did not, it reads on to
-   * the end. WhiteBIT serves no record past offset 10 100 (offset 10 000,
-   * limit 100): if the walk would have to read further to be sure, it throws
-   * a `RangeError` saying the answer is unknown, never `null`.
+   * The walk relies on the order WhiteBIT documents for its other histories
+   * (this one's page names none) and the sandbox serves: newest first by
+   * `created`. It stops after the first page that ends before the attempt
+   * less `toleranceMs`, as long as every record read so far came in that
+   * order; if one did not, it reads on to the end. WhiteBIT serves no record
+   * past the 10 100th (offset 10 000, limit 100): if the walk would have to
+   * read further to be sure, it throws a `RangeError` saying the outcome is
+   * unknown, never `null`.
    *
    * **The ambiguous case:** WhiteBIT records no request id, so investments of
    * the same plan and amount made close together (identical concurrent

@@ -608,8 +608,10 @@ export class WhiteBitSandbox {
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#rateLimit = options.rateLimit ?? 1000;
     this.#rateLimitWindowMs = options.rateLimitWindowMs ?? 10_000;
-    for (const past of options.pastInvestments ?? []) {
-      this.#investments.push(this.#pastInvestment(past));
+    // The ledger stays oldest first.
+    const past = (options.pastInvestments ?? []).map((seed) => this.#pastInvestment(seed));
+    for (const investment of past.sort((a, b) => a.created - b.created)) {
+      this.#investments.push(investment);
     }
     this.#app = this.#routes();
   }

@@ -765,13 +765,30 @@ export class WhiteBitClient {
   }
 
   /**
-   * Reconciles an investment whose outcome is unknown: searches the whole
-   * investments history for one in the failed call's plan, of its exact
-   * amount (compared as decimals), created at or after the attempt (less
-   * `toleranceMs` for the clocks' difference). Sends only reads.
+   * Reconciles an investment whose outcome is unknown: searches the
+   * investments history for one in the failed call's plan (ids compared
+   * without regard to case), of its exact amount (compared as decimals),
+   * created at or after the attempt (less `toleranceMs` for the clocks'
+   * difference). Sends only reads.
    *
    * It answers `null` at once, without a request, for an error of outcome
-   * `"not_executed"`: WhiteBIT provably did not invest.
+   * `"not_executed"`: WhiteBIT provably did not invest. Otherwise `null`
+   * means the history was read far enough to prove there is no such
+   * investment; when it cannot be, this throws instead.
+   *
+   * **How far it reads.** One plans read finds the plan's currency, and the
+   * history is then read in that currency only (`ticker`; the whole history
+   * if the plan is no longer listed). Not by `status`: the investment may
+   * have been closed or have matured since, and a record changing status
+   * during the walk would shift a filtered history's pages past a record.
+   * The walk relies on the order WhiteBIT documents for its other histories
+   * (this one's page names none) and the sandbox serves: newest first by
+   * `created`. It stops after the first page that ends before the attempt
+   * less `toleranceMs`, as long as every record read so far came in that
+   * order; if one did not, it reads on to the end. WhiteBIT serves no record
+   * past the 10 100th (offset 10 000, limit 100): if the walk would have to
+   * read further to be sure, it throws a `RangeError` saying the outcome is
+   * unknown, never `null`.
    *
    * **The ambiguous case:** WhiteBIT records no request id, so investments of
    * the same plan and amount made close together (identical concurrent
@@ -801,9 +818,11 @@ export class WhiteBitClient {
    *   `requestPath`, `outcome`, `params` and `attemptedAt` (such as the
    *   error's JSON, kept to reconcile later).
    * @param options `toleranceMs` (default 60 000) and a signal.
-   * @returns The investment, or `null` if there is none.
+   * @returns The investment, or `null` if there provably is none.
    * @throws {TypeError} If `error` is not from `invest()` or lacks what is needed; nothing is sent.
-   * @throws {RangeError} If `toleranceMs` is negative, or the history goes on past offset 10 000.
+   * @throws {RangeError} If `toleranceMs` is negative (nothing is sent), or if
+   *   more of the history than WhiteBIT serves would have to be read: the
+   *   outcome is still unknown.
    * @throws {WhiteBitError} If a read failed: nothing is known yet.
    */
   async findInvestment(
@@ -833,18 +852,37 @@ export class WhiteBitClient {
     const attemptedAt = error.attemptedAt as number;
     const attempted = attemptedAt / 1000;
     const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
+    const wanted = planId.toLowerCase();
+    const ticker = (await this.plans({}, options)).find((plan) => plan.id.toLowerCase() === wanted)
+      ?.ticker;
     let best: Investment | null = null;
-    for await (const investment of this.allInvestments({}, { signal: options.signal })) {
-      if (
-        investment.plan.id === planId && investment.created >= earliest &&
-        compareDecimal(investment.amount, amount) === 0 &&
-        (best === null ||
-          Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
-      ) {
-        best = investment;
+    let previous = Infinity;
+    let newestFirst = true;
+    // Full pages from the newest: 101 of them reach the last offset served.
+    for (let offset = 0;; offset += MAX_LIMIT) {
+      const { records } = await this.investments({ ticker, limit: MAX_LIMIT, offset }, options);
+      for (const investment of records) {
+        newestFirst &&= investment.created <= previous;
+        previous = investment.created;
+        if (
+          investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
+          compareDecimal(investment.amount, amount) === 0 &&
+          (best === null ||
+            Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
+        ) {
+          best = investment;
+        }
+      }
+      // The whole history read, or newest first and back past the attempt.
+      if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return best;
+      if (offset === MAX_OFFSET) {
+        throw new RangeError(
+          `Cannot find investment: WhiteBIT serves too little history to tell since ${
+            new Date(earliest * 1000).toISOString()
+          }: the outcome is unknown, not "not found"`,
+        );
       }
     }
-    return best;
   }
 
   /**

@@ -52,7 +52,7 @@ import {
   TIME_PATH,
 } from "./paths.ts";
 import type { FixedPlan, InterestPayment, Investment } from "./types.ts";
-import { isRecord } from "./validate.ts";
+import { isRecord, mustBe } from "./validate.ts";
 
 export { addDecimal, compareDecimal, divideDecimal, isDecimal, multiplyDecimal, subtractDecimal };
 export type { LoopbackServer };
@@ -209,7 +209,7 @@ export interface SandboxInvestment {
   paymentTime: number;
   /** The interest paid, `"0"` until maturity. */
   interestPaid: string;
-  /** The nonce of the request that created it. */
+  /** The nonce of the request that created it (0 for one of `pastInvestments`). */
   nonce: number;
 }
 
@@ -334,6 +334,43 @@ export interface FaultOptions {
 }
 
 /**
+ * An investment made and closed before the sandbox started (see
+ * `pastInvestments`), such as one of thousands in a long history.
+ *
+ * @example
+ * ```ts
+ * import { WhiteBitClient } from "@lending/whitebit";
+ * import { type SandboxPastInvestment, WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const planId = "8e667b4a-0b71-4988-8af5-9474dbfaeb51"; // the first demo plan
+ * const pastInvestments: SandboxPastInvestment[] = Array.from({ length: 250 }, (_, i) => ({
+ *   planId,
+ *   amount: "10",
+ *   created: 1_700_000_000 + i,
+ * }));
+ * const sandbox = new WhiteBitSandbox({ pastInvestments });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const page = await client.investments({ offset: 200 });
+ * strictEqual(page.records.length, 50);
+ * strictEqual(page.records[0].created, 1_700_000_049); // newest first
+ * strictEqual(sandbox.balance(sandbox.credentials.apiKey, "USDT"), "10000"); // untouched
+ * ```
+ */
+export interface SandboxPastInvestment {
+  /** The plan: one of the sandbox's plans. */
+  planId: string;
+  /** The amount, a decimal string. */
+  amount: string;
+  /** When it was made, in Unix seconds; it was closed at once (`updated` is the same). */
+  created: number;
+  /** The account's API key. Default: the first account's. */
+  apiKey?: string;
+  /** Its id. Default: a new one from `newId`. */
+  id?: string;
+}
+
+/**
  * Options of {@linkcode WhiteBitSandbox}.
  *
  * @example
@@ -365,6 +402,13 @@ export interface WhiteBitSandboxOptions {
   now?: () => number;
   /** Makes each new investment's id. Default `crypto.randomUUID`. */
   newId?: () => string;
+  /**
+   * Investments the accounts made and closed before the sandbox started, to
+   * test long histories without investing each one: they are listed in the
+   * investments history (closed, no interest paid) and move no balance.
+   * Default none.
+   */
+  pastInvestments?: SandboxPastInvestment[];
   /** Requests per window per API key. Default 1000. */
   rateLimit?: number;
   /** The rate limit's window in milliseconds. Default 10 000. */
@@ -511,7 +555,7 @@ export class WhiteBitSandbox {
    * Creates a sandbox with its own accounts, plans and ledger.
    *
    * @param options Accounts, plans, clock and limits; demo data by default.
-   * @throws {TypeError} If no account is given.
+   * @throws {TypeError} If no account is given, or a past investment is not in a sandbox plan and account.
    */
   constructor(options: WhiteBitSandboxOptions = {}) {
     const accounts = options.accounts ?? [DEMO_ACCOUNT];
@@ -564,6 +608,11 @@ export class WhiteBitSandbox {
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#rateLimit = options.rateLimit ?? 1000;
     this.#rateLimitWindowMs = options.rateLimitWindowMs ?? 10_000;
+    // The ledger stays oldest first.
+    const past = (options.pastInvestments ?? []).map((seed) => this.#pastInvestment(seed));
+    for (const investment of past.sort((a, b) => a.created - b.created)) {
+      this.#investments.push(investment);
+    }
     this.#app = this.#routes();
   }
 
@@ -1001,6 +1050,38 @@ export class WhiteBitSandbox {
     return c.json({ id: investment.id }, 201);
   }
 
+  /** The ledger's record of an investment from `pastInvestments`, closed at once. */
+  #pastInvestment(past: SandboxPastInvestment): SandboxInvestment {
+    const plan = this.#plans.get(past.planId);
+    const apiKey = past.apiKey ?? this.credentials.apiKey;
+    if (
+      !plan || !this.#accounts.has(apiKey) || !isDecimal(past.amount) ||
+      !Number.isSafeInteger(past.created)
+    ) {
+      throw new TypeError(
+        mustBe(
+          "create sandbox",
+          "a past investment",
+          "in a sandbox plan and account, with a decimal amount and whole seconds",
+          JSON.stringify(past),
+        ),
+      );
+    }
+    return {
+      id: past.id ?? this.#newId(),
+      apiKey,
+      planId: plan.id,
+      ticker: plan.ticker,
+      amount: past.amount,
+      status: 2,
+      created: past.created,
+      updated: past.created,
+      paymentTime: past.created + plan.duration * 60,
+      interestPaid: "0",
+      nonce: 0,
+    };
+  }
+
   /** Plans open through the API: not disabled, no special offers, not inactive. */
   #listPlans(c: PrivateContext): Response {
     const params = c.get("params");
@@ -1014,7 +1095,11 @@ export class WhiteBitSandbox {
     return c.json(plans.map(publicPlan));
   }
 
-  /** The account's investments, newest first. */
+  /**
+   * The account's investments, newest first by `created` (of two made in
+   * the same second, the later one first), as WhiteBIT orders its histories:
+   * `findInvestment()` relies on it to stop reading early.
+   */
   #listInvestments(c: PrivateContext): Response {
     const account = c.get("account");
     const params = c.get("params");
@@ -1036,7 +1121,7 @@ export class WhiteBitSandbox {
       (isAbsent(params.id) || investment.id === params.id) &&
       (isAbsent(params.ticker) || investment.ticker === params.ticker) &&
       (isAbsent(params.status) || investment.status === Number(params.status))
-    ).reverse();
+    ).reverse().sort((a, b) => b.created - a.created);
     return c.json(page(records, paging, (investment) => this.#publicInvestment(investment)));
   }
 

@@ -1,82 +1,22 @@
-// The CLI as a user runs it: a real `deno run` subprocess (the same pinned
-// Deno, Deno.execPath()), against its in-process `--sandbox`, or against a
-// sandbox listening on 127.0.0.1 here, with credentials from the environment
-// or a file.
+// The CLI as a user runs it (see _cli.ts): its commands, flags, output and
+// exit codes. Attacks on it are in adversarial/cli_input_test.ts.
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { importApiSecret, signBody } from "../mod.ts";
-import { type SandboxAccount, WhiteBitSandbox } from "../testing.ts";
-
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
-const FIXTURE = new URL("./fixtures/credentials.env", import.meta.url).pathname;
-const ENV_ACCOUNT: SandboxAccount = {
-  apiKey: "cli-env-key-7c21",
-  apiSecret: "cli-env-secret-4b9e0f",
-  balances: { USDT: "5000" },
-};
-const FILE_ACCOUNT: SandboxAccount = {
-  apiKey: "cli-file-key-51f0",
-  apiSecret: "cli-file-secret-8d3e2a",
-  balances: { USDT: "5000" },
-};
-const PLAN = { id: "cli-plan", ticker: "USDT", minInvestment: "10", maxInvestment: "1000" };
-const DEMO_USDT_PLAN = "8e667b4a-0b71-4988-8af5-9474dbfaeb51";
-const DEMO_ACTIVE = "00000000-0000-4000-8000-000000000002";
-const DEMO_MATURED = "00000000-0000-4000-8000-000000000001";
-const DEMO_SECRET = "sandbox-secret-do-not-use-anywhere-else";
-const SECRETS = [ENV_ACCOUNT.apiSecret, FILE_ACCOUNT.apiSecret, DEMO_SECRET];
-const PERMISSIONS = [
-  "--allow-net=127.0.0.1",
-  "--allow-env=WHITEBIT_API_KEY,WHITEBIT_API_SECRET",
-  `--allow-read=${FIXTURE}`,
-];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI; checks that no secret shows in anything it printed. */
-async function cli(
-  args: string[],
-  options: { env?: Record<string, string>; permissions?: string[] } = {},
-): Promise<Run> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...(options.permissions ?? PERMISSIONS), CLI, ...args],
-    env: { WHITEBIT_API_KEY: "", WHITEBIT_API_SECRET: "", NO_COLOR: "1", ...options.env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const run = {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-  assertNoSecret(`${run.stdout}${run.stderr}`, args.join(" "));
-  return run;
-}
-
-function assertNoSecret(printed: string, what: string) {
-  for (const secret of SECRETS) ok(!printed.includes(secret), `"${what}" printed a secret`);
-}
-
-const envOf = (account: SandboxAccount) => ({
-  WHITEBIT_API_KEY: account.apiKey,
-  WHITEBIT_API_SECRET: account.apiSecret,
-});
-
-function listening(account: Partial<SandboxAccount> = {}) {
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...ENV_ACCOUNT, ...account }, FILE_ACCOUNT],
-    plans: [PLAN],
-  });
-  const server = sandbox.listen();
-  const run = (args: string[]) =>
-    cli([...args, "--base-url", server.url], { env: envOf(ENV_ACCOUNT) });
-  return { sandbox, server, run };
-}
+import {
+  cli,
+  DEMO_ACTIVE,
+  DEMO_MATURED,
+  DEMO_USDT_PLAN,
+  ENV_ACCOUNT,
+  envOf,
+  FILE_ACCOUNT,
+  FIXTURE,
+  listening,
+  onTerminal,
+  PLAN,
+  type Run,
+} from "./_cli.ts";
 
 Deno.test("cli --sandbox: human tables are aligned", async () => {
   const { code, stdout, stderr } = await cli(["plans", "--sandbox"]);
@@ -268,7 +208,7 @@ Deno.test("cli exit codes follow the documented table", async () => {
       "dropped after processing",
       () => sandbox.injectFault({ kind: "drop", afterProcessing: true }),
       11,
-      /^NetworkError[^]*planId=cli-plan amount=10\.25 at \d{4}-[^]*investments/,
+      /^NetworkError[^]*10\.25 in plan cli-plan at \d{4}-[^]*reconcile --plan cli-plan --amount 10\.25 --at \d{13}/,
     ],
   ];
   for (const [name, inject, code, stderr] of faults) {
@@ -298,28 +238,6 @@ Deno.test("cli exit codes follow the documented table", async () => {
   strictEqual(json.stdout, "");
 });
 
-/** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `answer` at the prompt. */
-async function onTerminal(args: string[], env: Record<string, string>, answer: string) {
-  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
-  const line = [Deno.execPath(), "run", "--quiet", ...PERMISSIONS, CLI, ...args].map(quote).join(
-    " ",
-  );
-  const child = new Deno.Command("script", {
-    args: ["-qec", line, "/dev/null"],
-    env: { ...env, NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(answer));
-  await writer.close();
-  const output = await child.output();
-  const printed = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
-  assertNoSecret(printed, args.join(" "));
-  return { code: output.code, printed };
-}
-
 Deno.test("cli on a terminal asks before investing and closing: y goes, anything else stops", async () => {
   const { sandbox, server } = listening();
   await using _ = server;
@@ -328,10 +246,16 @@ Deno.test("cli on a terminal asks before investing and closing: y goes, anything
   const declined = await onTerminal(invest, env, "n\n");
   strictEqual(declined.code, 3, declined.printed);
   ok(
-    declined.printed.includes(`Invest 20 in plan ${PLAN.id} at ${server.url}? [y/N]`),
+    declined.printed.includes(
+      `Invest 20 USDT in plan ${PLAN.id} (1 % for 30 d, interest paid in USDT) at ${server.url}? [y/N]`,
+    ),
     declined.printed,
   );
-  strictEqual(sandbox.requests.length, 0, "declined: nothing sent");
+  deepStrictEqual(
+    sandbox.requests.map((r) => r.path),
+    ["/api/v4/main-account/smart/plans"],
+    "declined: only the plan was looked up",
+  );
   const accepted = await onTerminal(invest, env, "y\n");
   strictEqual(accepted.code, 0, accepted.printed);
   strictEqual(sandbox.investments.length, 1);

@@ -5,55 +5,19 @@ import {
   ServerError,
   TimeoutError,
   WhiteBitClient,
-  type WhiteBitClientOptions,
-  WhiteBitError,
+  type WhiteBitError,
 } from "../mod.ts";
-import { type SandboxFault, type SandboxPlan, WhiteBitSandbox } from "../testing.ts";
-
-const INVEST = "/api/v4/main-account/smart/investment";
-const INVESTMENTS = "/api/v4/main-account/smart/investments";
-const T0 = 1_800_000_000_000;
-const PLAN: SandboxPlan = {
-  id: "plan-a",
-  ticker: "USDT",
-  minInvestment: "1",
-  maxInvestment: "100000",
-  maxPossibleInvestment: "1000000",
-};
-const OTHER_PLAN: SandboxPlan = { ...PLAN, id: "plan-b" };
-
-function setup(
-  sandboxNow: () => number = () => T0,
-  clientOptions: Partial<WhiteBitClientOptions> = {},
-) {
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{
-      apiKey: "reconcile-key",
-      apiSecret: "reconcile-secret",
-      balances: { USDT: "1000000" },
-      multipleInvestments: true,
-    }],
-    plans: [PLAN, OTHER_PLAN],
-    now: sandboxNow,
-  });
-  const client = new WhiteBitClient({
-    ...sandbox.credentials,
-    fetch: sandbox.fetch,
-    now: sandboxNow,
-    maxRetries: 0,
-    ...clientOptions,
-  });
-  return { sandbox, client };
-}
-
-async function failedInvest(client: WhiteBitClient, amount = "100", planId = PLAN.id) {
-  const error = await client.invest({ planId, amount }).then(() => undefined, (e) => e);
-  ok(error instanceof WhiteBitError, `expected a WhiteBitError, got ${error}`);
-  return error;
-}
-
-const sentTo = (sandbox: WhiteBitSandbox, path: string) =>
-  sandbox.requests.filter((r) => r.path === path).length;
+import type { SandboxFault } from "../testing.ts";
+import {
+  failedInvest,
+  INVEST,
+  INVESTMENTS,
+  OTHER_PLAN,
+  PLAN,
+  sentTo,
+  setup,
+  T0,
+} from "./_reconcile.ts";
 
 Deno.test("invest errors carry the plan, the amount and the attempt time, nothing secret", async () => {
   const { sandbox, client } = setup();
@@ -252,4 +216,30 @@ Deno.test("the ambiguous case: identical concurrent invests cannot be told apart
     succeeded[0].value.id,
     "'found' for a call that did not run: the safe side, never a second investment",
   );
+});
+
+Deno.test("findInvestment(): a history not served newest first is read to its end, never cut short", async () => {
+  // Oldest first: the first page ends long before the attempt, yet the
+  // match is the last record. Stopping there would answer a false null.
+  const { sandbox, client } = setup();
+  sandbox.injectFault({ kind: "drop", afterProcessing: true }, { path: INVEST });
+  const error = await failedInvest(client);
+  const [made] = (await client.investments()).records;
+  const records = [
+    ...Array.from({ length: 250 }, (_, i) => ({ ...made, id: `old-${i}`, created: i })),
+    made,
+  ];
+  const offsets: number[] = [];
+  const oldestFirst = new WhiteBitClient({
+    ...sandbox.credentials,
+    fetch: async (_url, init) => {
+      const body = JSON.parse(await new Response(init.body).text());
+      if (body.request !== INVESTMENTS) return Response.json([]); // the plans read
+      offsets.push(body.offset);
+      const page = records.slice(body.offset, body.offset + body.limit);
+      return Response.json({ offset: body.offset, limit: body.limit, records: page });
+    },
+  });
+  strictEqual((await oldestFirst.findInvestment(error))?.id, made.id);
+  deepStrictEqual(offsets, [0, 100, 200]);
 });

@@ -1,4 +1,4 @@
-import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import { importApiSecret, signBody } from "../mod.ts";
 import { WhiteBitSandbox } from "../testing.ts";
 
@@ -371,4 +371,35 @@ Deno.test("sandbox: no value of any parameter makes a lending endpoint answer 5x
     }
   }
   deepStrictEqual([...statuses].sort(), [200, 400, 422], "success and refusal paths were reached");
+});
+
+Deno.test("sandbox: pastInvestments are closed history, oldest first, moving no balance; bad ones refused", () => {
+  const plans = [{ id: "p1", ticker: "USDT", minInvestment: "1", maxInvestment: "500" }];
+  const accounts = [{ apiKey: KEY, apiSecret: SECRET, balances: { USDT: "1000" } }];
+  const sandbox = new WhiteBitSandbox({
+    accounts,
+    plans,
+    pastInvestments: [
+      { planId: "p1", amount: "5", created: 1_700_000_200, id: "newer" },
+      { planId: "p1", amount: "7", created: 1_700_000_100, id: "older", apiKey: KEY },
+    ],
+  });
+  deepStrictEqual(
+    sandbox.investments.map((
+      { id, status, interestPaid, updated },
+    ) => [id, status, interestPaid, updated]),
+    [["older", 2, "0", 1_700_000_100], ["newer", 2, "0", 1_700_000_200]],
+  );
+  strictEqual(sandbox.balance(KEY, "USDT"), "1000");
+  strictEqual(sandbox.plans[0].maxPossibleInvestment, "500");
+  for (
+    const seed of [
+      { planId: "nope", amount: "5", created: 1 },
+      { planId: "p1", amount: "5e3", created: 1 },
+      { planId: "p1", amount: "5", created: 1.5 },
+      { planId: "p1", amount: "5", created: 1, apiKey: "stranger" },
+    ]
+  ) {
+    throws(() => new WhiteBitSandbox({ accounts, plans, pastInvestments: [seed] }), TypeError);
+  }
 });

@@ -930,7 +930,8 @@ function exitCodeOf(error: unknown): number {
   const [, code] = EXIT_BY_CLASS.find(([Class]) => error instanceof Class) ?? [];
   if (code !== undefined) return code;
   if (!(error instanceof WhiteBitError)) return EXIT.unexpected;
-  return error.status !== undefined && error.outcome === "not_executed"
+  // A 4xx is WhiteBIT refusing; anything else on a read (5xx, no answer) is no clear answer.
+  return error.status !== undefined && error.status >= 400 && error.status < 500
     ? EXIT.refused
     : EXIT.notSent;
 }

@@ -27,11 +27,15 @@ import {
   MAY_HAVE_RUN,
   NetworkError,
   NonceError,
+  NOT_SENT,
+  type Outcome,
   PreflightError,
   type PreflightRejectionReason,
   RateLimitError,
+  READ_ONLY,
   TimeoutError,
   WhiteBitError,
+  type WhiteBitErrorOptions,
 } from "./errors.ts";
 import {
   readInterestPaymentsPage,
@@ -65,6 +69,7 @@ import {
 } from "./types.ts";
 import {
   assertDecimalAmount,
+  assertDelay,
   assertIdentifier,
   isRecord,
   mustBe,
@@ -121,7 +126,12 @@ export interface WhiteBitClientOptions {
   apiKey: string;
   /** The API secret, or a ready HMAC-SHA512 signing `CryptoKey`. */
   apiSecret: string | CryptoKey;
-  /** `https://whitebit.com` (default), `https://whitebit.eu`, or any URL such as a sandbox's. */
+  /**
+   * `https://whitebit.com` (default), `https://whitebit.eu`, or any URL such
+   * as a sandbox's. Plain `http:` only for a loopback host (`127.0.0.1`,
+   * `::1`, `localhost`) or with a custom `fetch`: the signed request would
+   * otherwise travel in clear text. Never with credentials in it.
+   */
   baseUrl?: string;
   /**
    * `true` (default): nonces are timestamps checked within ±5 s, so several
@@ -129,14 +139,25 @@ export interface WhiteBitClientOptions {
    * last one, so this client sends one request at a time.
    */
   nonceWindow?: boolean;
-  /** Milliseconds from sending a request to its complete answer. Default 10 000. */
+  /** Milliseconds from sending a request to its complete answer (1 to 2^31 − 1). Default 10 000. */
   timeoutMs?: number;
   /** How often a 429 (never executed) is retried with a fresh nonce. Default 2. */
   maxRetries?: number;
-  /** The first retry's delay in milliseconds, doubled each time. Default 1000. */
+  /** The first retry's delay in milliseconds (1 to 2^31 − 1), doubled each time. Default 1000. */
   retryDelayMs?: number;
-  /** The cap on a retry's delay in milliseconds. Default 30 000. */
+  /**
+   * The cap on a retry's delay in milliseconds (1 to 2^31 − 1), also on a
+   * 429's `Retry-After`. Default 30 000.
+   */
   maxRetryDelayMs?: number;
+  /**
+   * The longest a call waits for its turn (a rate-limit slot, and in strict
+   * mode the previous request) before it fails with a
+   * {@linkcode RateLimitError} whose `outcome` is `"not_executed"`: nothing
+   * was sent. 0 to 2^31 − 1; per call with {@linkcode CallOptions.maxWaitMs}.
+   * Default 60 000.
+   */
+  maxWaitMs?: number;
   /** The `fetch` to send requests with. Default: the global `fetch`. */
   fetch?: FetchLike;
   /** The clock, in Unix milliseconds. Default: `Date.now`. */
@@ -222,6 +243,18 @@ export interface CallOptions {
    * {@linkcode AbortedError} whose `outcome` is `"unknown"`.
    */
   signal?: AbortSignal;
+  /**
+   * Cancels the call only while it waits for its turn, never once its
+   * request is sent: the call then rejects with the signal's reason and
+   * nothing is sent. For a caller who would rather not send than stop a
+   * request in flight, such as a server whose client hung up.
+   */
+  waitSignal?: AbortSignal;
+  /**
+   * The longest this call waits for its turn; see
+   * {@linkcode WhiteBitClientOptions.maxWaitMs}. Default: the client's.
+   */
+  maxWaitMs?: number;
 }
 
 /**
@@ -317,11 +350,15 @@ interface RequestFacts {
 
 /** How one private call is sent and its answer read. */
 interface SendOptions<T> {
-  signal: AbortSignal | undefined;
-  /** Whether the call can change anything at WhiteBIT: then its body is never replayed. */
+  /** The caller's signals and wait bound. */
+  call: CallOptions;
+  /**
+   * Whether the call can change anything at WhiteBIT: then its body is never
+   * replayed, and a failure after sending may mean funds moved.
+   */
   stateChanging: boolean;
-  /** Reads the parsed answer; throws if it is not as documented. */
-  read: (result: unknown) => T;
+  /** Reads the parsed answer; throws if it is not as documented. Absent: any 2xx will do. */
+  read?: (result: unknown) => T;
 }
 
 /** The parameters each read call takes, in the order they are sent. */
@@ -332,6 +369,38 @@ const INTEREST_KEYS = ["planId", "ticker", "limit", "offset"];
 /** How each parameter of the read calls is checked before anything is sent. */
 
 const DEFAULT_TOLERANCE_MS = 60_000;
+
+/** WhiteBIT's largest answer, a 100-record history page, is far below this. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** WhiteBIT's nonce window: ±5 s around its clock. */
+const NONCE_WINDOW_MS = 5_000;
+
+/**
+ * The nonces sent are millisecond times from 2001 to 2286: never seconds,
+ * micro- or nanoseconds (which would stick a strict-mode key above every
+ * millisecond time).
+ */
+const MIN_NONCE = 1_000_000_000_000;
+const MAX_NONCE = 9_999_999_999_999;
+
+/** A server time above this is milliseconds, not seconds (it would be after the year 5138). */
+const MAX_UNIX_SECONDS = 99_999_999_999;
+
+/** `syncTime()` refuses a server time further than this from the local clock. */
+const MAX_CLOCK_OFFSET_MS = 24 * 60 * 60 * 1000;
+
+/** What an API key may hold: it travels in a header, and is never echoed. */
+const API_KEY = /^[\x21-\x7e]{1,256}$/;
+
+/** Hosts that plain `http:` may reach: the signed request never leaves the machine. */
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Error names the runtime throws before opening any connection, such as
+ * Deno's missing network permission: the request provably never left.
+ */
+const NOT_SENT_ERRORS: ReadonlySet<string> = new Set(["NotCapable", "PermissionDenied"]);
 
 function defaultFetch(input: string, init: RequestInit): Promise<Response> {
   return fetch(input, init);
@@ -369,6 +438,7 @@ export class WhiteBitClient {
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
+  readonly #maxWaitMs: number;
   readonly #rateLimiter: RateLimiter;
   readonly #dryRun: boolean;
   /** One request at a time in strict nonce mode: a limiter of 1 with no window is a lock. */
@@ -387,8 +457,10 @@ export class WhiteBitClient {
   constructor(options: WhiteBitClientOptions) {
     const { apiKey, apiSecret } = options;
     // The credentials are never shown, not even in these messages.
-    if (typeof apiKey !== "string" || apiKey === "") {
-      throw new TypeError(`Cannot create client: "apiKey" must be a non-empty string`);
+    if (typeof apiKey !== "string" || !API_KEY.test(apiKey)) {
+      throw new TypeError(
+        `Cannot create client: "apiKey" must be 1 to 256 visible ASCII characters (the key is not shown)`,
+      );
     }
     if (apiSecret instanceof CryptoKey) {
       assertSigningKey(apiSecret);
@@ -397,21 +469,22 @@ export class WhiteBitClient {
         `Cannot create client: "apiSecret" must be a non-empty string or a CryptoKey`,
       );
     }
-    this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com");
+    this.#fetch = options.fetch ?? defaultFetch;
+    this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com", options.fetch);
     this.nonceWindow = options.nonceWindow ?? true;
     this.#apiKey = apiKey;
     this.#secret = apiSecret;
-    this.#fetch = options.fetch ?? defaultFetch;
     this.#now = options.now ?? Date.now;
-    this.#timeoutMs = positive("timeoutMs", options.timeoutMs ?? 10_000);
+    this.#timeoutMs = delay("timeoutMs", options.timeoutMs ?? 10_000, 1);
     this.#maxRetries = options.maxRetries ?? 2;
     if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 0) {
       throw new RangeError(
         mustBe("create client", '"maxRetries"', "a whole number >= 0", this.#maxRetries),
       );
     }
-    this.#retryDelayMs = positive("retryDelayMs", options.retryDelayMs ?? 1000);
-    this.#maxRetryDelayMs = positive("maxRetryDelayMs", options.maxRetryDelayMs ?? 30_000);
+    this.#retryDelayMs = delay("retryDelayMs", options.retryDelayMs ?? 1000, 1);
+    this.#maxRetryDelayMs = delay("maxRetryDelayMs", options.maxRetryDelayMs ?? 30_000, 1);
+    this.#maxWaitMs = delay("maxWaitMs", options.maxWaitMs ?? 60_000, 0);
     this.#rateLimiter = options.rateLimiter ?? new RateLimiter();
     this.#sequencer = this.nonceWindow ? undefined : new RateLimiter({ limit: 1, windowMs: 0 });
     this.#dryRun = options.dryRun ?? false;
@@ -470,12 +543,14 @@ export class WhiteBitClient {
     params: InvestParams,
     options: InvestOptions = {},
   ): Promise<InvestResult> {
-    assertIdentifier(params?.planId, "planId");
-    assertDecimalAmount(params.amount, "amount");
-    const body = { planId: params.planId, amount: params.amount };
-    if (options.preflight) await this.#preflight(body, options.signal);
+    // Each parameter is read once: a getter cannot sign what was not checked.
+    const { planId, amount } = params ?? {};
+    assertIdentifier(planId, "planId");
+    assertDecimalAmount(amount, "amount");
+    const body = { planId, amount };
+    if (options.preflight) await this.#preflight(body, options);
     return await this.#post(INVEST_PATH, body, {
-      signal: options.signal,
+      call: options,
       stateChanging: true,
       read: readInvestResult,
     });
@@ -612,11 +687,8 @@ export class WhiteBitClient {
    */
   async closeInvestment(id: string, options: CallOptions = {}): Promise<void> {
     assertIdentifier(id, "id");
-    await this.#post(CLOSE_PATH, { id }, {
-      signal: options.signal,
-      stateChanging: true,
-      read: () => undefined, // WhiteBIT answers `[]`
-    });
+    // WhiteBIT answers `[]`; any 2xx (`{}`, an empty body, 204) means closed.
+    await this.#post(CLOSE_PATH, { id }, { call: options, stateChanging: true });
   }
 
   /**
@@ -796,17 +868,32 @@ export class WhiteBitClient {
    * @returns The new clock offset in milliseconds.
    */
   async syncTime(options: CallOptions = {}): Promise<number> {
+    const request: RequestFacts = { requestPath: TIME_PATH };
+    const init: RequestInit = { method: "GET" };
+    if (this.#dryRun) throw this.#dryRunError(request, init);
     const started = this.#now();
-    const time = await this.#exchange({ requestPath: TIME_PATH }, { method: "GET" }, {
-      signal: options.signal,
+    const time = await this.#exchange(request, init, {
+      call: options,
+      stateChanging: false,
       read: readServerTime,
     });
     const finished = this.#now();
     // WhiteBIT answers whole seconds: the true time is in [time, time + 1).
-    this.#clockOffsetMs = Math.round(
-      time * 1000 + 500 - (started + finished) / 2,
-    );
-    return this.#clockOffsetMs;
+    const offset = Math.round(time * 1000 + 500 - (started + finished) / 2);
+    // Seconds, not milliseconds, and within a day of this clock: anything
+    // else is a broken or hostile answer, and the old offset stays.
+    if (time > MAX_UNIX_SECONDS || !(Math.abs(offset) <= MAX_CLOCK_OFFSET_MS)) {
+      throw new WhiteBitError(
+        `Cannot sync time: WhiteBIT's time ${time} is not plausible (${
+          time > MAX_UNIX_SECONDS
+            ? "milliseconds, not seconds"
+            : "more than a day from this machine's clock"
+        }); the clock offset stays ${this.#clockOffsetMs} ms. ${READ_ONLY}`,
+        { ...request, status: 200, outcome: "not_executed" },
+      );
+    }
+    this.#clockOffsetMs = offset;
+    return offset;
   }
 
   /** What the client shows of itself: never the secret or the API key. */
@@ -823,7 +910,7 @@ export class WhiteBitClient {
     options: CallOptions,
   ): Promise<T> {
     return await this.#post(path, this.#query(params, keys), {
-      signal: options.signal,
+      call: options,
       stateChanging: false,
       read,
     });
@@ -836,9 +923,10 @@ export class WhiteBitClient {
     }
     const query: Record<string, unknown> = {};
     for (const key of keys) {
-      if (params[key] === undefined) continue;
-      QUERY_RULES[key](params[key], key);
-      query[key] = params[key];
+      const value = params[key]; // read once: a getter cannot send what was not checked
+      if (value === undefined) continue;
+      QUERY_RULES[key](value, key);
+      query[key] = value;
     }
     return query;
   }
@@ -872,19 +960,19 @@ export class WhiteBitClient {
   /**
    * Checks that the plan would take the amount: one read of the plans, and
    * exact decimal comparisons. Errors of the lookup that say it was refused
-   * pass through; one without a clear answer becomes a
+   * pass through (a 4xx); one without a clear answer becomes a
    * {@linkcode PreflightError}, as nothing was invested either way.
    */
   async #preflight(
     params: { planId: string; amount: string },
-    signal: AbortSignal | undefined,
+    call: CallOptions,
   ): Promise<void> {
     let plans: FixedPlan[] | undefined;
     let cause: unknown;
     try {
-      plans = await this.plans({}, { signal });
+      plans = await this.plans({}, call);
     } catch (error) {
-      if (!(error instanceof WhiteBitError) || error.outcome !== "unknown") throw error;
+      if (!(error instanceof WhiteBitError) || isRefusal(error.status)) throw error;
       cause = error;
     }
     const plan = plans?.find((candidate) => candidate.id === params.planId);
@@ -919,35 +1007,31 @@ export class WhiteBitClient {
         const retryable = (error instanceof NonceError || error instanceof RateLimitError) &&
           error.status === 429 && attempt < this.#maxRetries;
         if (!retryable) throw error;
-        const delay = Math.min(this.#maxRetryDelayMs, this.#retryDelayMs * 2 ** attempt);
-        await sleep(delay / 2 + Math.random() * delay / 2, options.signal);
+        const backoff = Math.min(this.#maxRetryDelayMs, this.#retryDelayMs * 2 ** attempt);
+        const jittered = backoff / 2 + Math.random() * backoff / 2;
+        // WhiteBIT's Retry-After, when it sends one, is honoured up to the cap.
+        const wait = Math.min(this.#maxRetryDelayMs, Math.max(jittered, error.retryAfterMs ?? 0));
+        await sleep(wait, options.call.signal);
       }
     }
   }
 
+  /** One attempt: waits for its turn, signs at the last moment, sends, reads the answer. */
   async #attempt<T>(
     path: string,
     params: Record<string, unknown>,
     options: SendOptions<T>,
   ): Promise<T> {
-    const { signal } = options;
+    const { signal } = options.call;
     signal?.throwIfAborted();
     if (this.#dryRun) {
       const { request, headers, body } = await this.#sign(path, params);
-      throw new DryRunError(`Dry run: the request to ${path} was signed but not sent.`, {
-        ...request,
-        outcome: "not_executed",
-        request: {
-          method: "POST",
-          url: this.baseUrl + path,
-          headers: redactHeaders(headers),
-          body,
-        },
-      });
+      throw this.#dryRunError(request, { method: "POST", headers, body });
     }
-    const releaseSlot = await this.#rateLimiter.acquire(signal);
+    const waiting = this.#waitFor(path, options.call);
+    const releaseSlot = await waiting.turn(this.#rateLimiter);
     try {
-      const releaseTurn = await this.#sequencer?.acquire(signal);
+      const releaseTurn = this.#sequencer && await waiting.turn(this.#sequencer);
       try {
         const { request, headers, body } = await this.#sign(path, params);
         return await this.#exchange(request, {
@@ -966,14 +1050,93 @@ export class WhiteBitClient {
     }
   }
 
-  /** Builds the body with a fresh nonce and signs it, at the moment of sending. */
+  /**
+   * How a call waits for its turns: the caller's `signal` and `waitSignal`
+   * abort the wait; past `maxWaitMs` in all, it fails with a
+   * {@linkcode RateLimitError} whose `outcome` is `"not_executed"`.
+   */
+  #waitFor(path: string, call: CallOptions): { turn(limiter: RateLimiter): Promise<() => void> } {
+    const maxWaitMs = call.maxWaitMs ?? this.#maxWaitMs;
+    if (call.maxWaitMs !== undefined) delay("maxWaitMs", maxWaitMs, 0);
+    const signals = [call.signal, call.waitSignal].filter((s) => s !== undefined);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const since = performance.now();
+    return {
+      turn: async (limiter) => {
+        const left = Math.max(0, Math.ceil(maxWaitMs - (performance.now() - since)));
+        try {
+          return await limiter.acquire({ signal, maxWaitMs: left });
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          throw new RateLimitError(
+            `No turn to send came within ${maxWaitMs} ms (the client's rate limit${
+              this.#sequencer ? " and strict nonce order" : ""
+            }). Nothing was sent.`,
+            { requestPath: path, outcome: "not_executed", cause: error },
+          );
+        }
+      },
+    };
+  }
+
+  /** The error of a dry run: the request, signed but never sent, with its secrets redacted. */
+  #dryRunError(request: RequestFacts, init: RequestInit): DryRunError {
+    const path = request.requestPath;
+    return new DryRunError(`Dry run: the request to ${path} was prepared but not sent.`, {
+      ...request,
+      outcome: "not_executed",
+      request: {
+        method: init.method ?? "GET",
+        url: this.baseUrl + path,
+        headers: redactHeaders((init.headers ?? {}) as Record<string, string>),
+        body: typeof init.body === "string" ? init.body : "",
+      },
+    });
+  }
+
+  /**
+   * The next nonce, as late as possible: a millisecond timestamp on the
+   * corrected clock.
+   *
+   * - Strict mode: `max(now, last + 1)`, never lower. WhiteBIT keeps the
+   *   key's highest nonce and refuses anything not above it, so a nonce
+   *   that came down would be refused until the clock caught up again.
+   * - Window mode: WhiteBIT wants each nonce within ±5 s of its clock and
+   *   unique, not rising. Nonces still rise (`last + 1`) while that stays
+   *   in the window; once `last + 1` is more than the window ahead of the
+   *   corrected clock (the clock was fast and `syncTime()` corrected it, or
+   *   it jumped and came back), those nonces were all refused anyway, so
+   *   they restart from the corrected clock instead of staying out of the
+   *   window for ever.
+   *
+   * A clock that gives no plausible millisecond time never reaches the wire.
+   */
+  #nextNonce(): { nonce: number; attemptedAt: number } {
+    const attemptedAt = Math.floor(this.#now() + this.#clockOffsetMs);
+    const next = this.#lastNonce + 1;
+    const nonce = this.nonceWindow && next > attemptedAt + NONCE_WINDOW_MS
+      ? attemptedAt
+      : Math.max(attemptedAt, next);
+    if (!(nonce >= MIN_NONCE && nonce <= MAX_NONCE)) {
+      throw new RangeError(
+        mustBe(
+          "sign the request",
+          "the nonce (the clock in Unix milliseconds)",
+          `a whole number from ${MIN_NONCE} to ${MAX_NONCE}`,
+          nonce,
+        ) + ". Nothing was sent.",
+      );
+    }
+    this.#lastNonce = nonce;
+    return { nonce, attemptedAt };
+  }
+
+  /** Builds and signs the body of one request, taking its nonce now. */
   async #sign(
     path: string,
     params: Record<string, unknown>,
   ): Promise<{ request: RequestFacts; headers: Record<string, string>; body: string }> {
-    const attemptedAt = Math.floor(this.#now() + this.#clockOffsetMs);
-    const nonce = Math.max(attemptedAt, this.#lastNonce + 1);
-    this.#lastNonce = nonce;
+    const { nonce, attemptedAt } = this.#nextNonce();
     const body = JSON.stringify({
       request: path,
       nonce,
@@ -997,64 +1160,91 @@ export class WhiteBitClient {
   }
 
   /**
-   * Sends one request, receives its whole answer within the timeout and
-   * reads it. Rejects with the signal's reason if it is already aborted
-   * (nothing sent); with an error of outcome `"unknown"` if the request left
-   * but no answer came back, or the answer is a success that is not as
-   * documented; with {@linkcode errorFromResponse}'s error for a failure.
+   * Sends one request and reads its answer, at most {@linkcode MAX_ANSWER_BYTES}
+   * of it. Every failure says whether the request may have run: a refusal
+   * before sending is `"not_executed"`; after sending, a state-changing
+   * call's failure is `"unknown"`, a read's `"not_executed"` (it moves no
+   * funds).
    */
   async #exchange<T>(
     request: RequestFacts,
     init: RequestInit,
-    options: Pick<SendOptions<T>, "signal" | "read">,
+    options: SendOptions<T>,
   ): Promise<T> {
-    const { signal } = options;
+    const { signal } = options.call;
     const path = request.requestPath;
+    const sent = options.stateChanging ? MAY_HAVE_RUN : READ_ONLY;
+    const failed = (
+      ErrorClass: typeof WhiteBitError,
+      what: string,
+      details: Partial<WhiteBitErrorOptions> & { outcome?: Outcome } = {},
+    ) =>
+      new ErrorClass(`The request to ${path} ${what}. ${details.outcome ? NOT_SENT : sent}`, {
+        ...request,
+        outcome: options.stateChanging ? "unknown" : "not_executed",
+        ...details,
+      });
     signal?.throwIfAborted();
     // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms of cold start.
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const send = this.#fetch;
     let response: Response;
-    let text: string;
+    let answer: { text: string; cut: boolean };
     try {
       response = await send(this.baseUrl + path, {
         ...init,
         redirect: "manual",
         signal: combined,
       });
-      text = await response.text();
+      answer = await readCapped(response);
     } catch (error) {
-      // The request may have left: which error it is, and its cause (the
-      // signal's reason after an abort, none after a timeout).
-      const [ErrorClass, what, cause]: [typeof WhiteBitError, string, unknown] =
-        combined.reason === timeout.reason && timeout.aborted
-          ? [TimeoutError, `got no answer within ${this.#timeoutMs} ms`, undefined]
-          : signal?.aborted
-          ? [AbortedError, "was aborted after it was sent", signal.reason]
-          : [NetworkError, `failed without an answer (${describeCause(error)})`, error];
-      throw new ErrorClass(`The request to ${path} ${what}. ${MAY_HAVE_RUN}`, {
-        ...request,
-        outcome: "unknown",
-        cause,
+      // Which error it is, and its cause (the signal's reason after an
+      // abort, none after a timeout). A refusal of the runtime before any
+      // connection (no network permission) is provably not sent.
+      throw timeout.aborted && combined.reason === timeout.reason
+        ? failed(TimeoutError, `got no answer within ${this.#timeoutMs} ms`)
+        : signal?.aborted
+        ? failed(AbortedError, "was aborted after it was sent", { cause: signal.reason })
+        : NOT_SENT_ERRORS.has((error as Error)?.name)
+        ? failed(NetworkError, `was refused before sending (${describeCause(error)})`, {
+          outcome: "not_executed",
+          cause: error,
+        })
+        : failed(NetworkError, `failed without an answer (${describeCause(error)})`, {
+          cause: error,
+        });
+    }
+    const { text, cut } = answer;
+    const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
+    if (cut && response.ok) {
+      throw failed(
+        WhiteBitError,
+        `was answered ${response.status} with more than ${MAX_ANSWER_BYTES} bytes; the rest was not read`,
+        { ...answered, responseText: text },
+      );
+    }
+    if (!response.ok) {
+      throw errorFromResponse({
+        ...answered,
+        text,
+        stateChanging: options.stateChanging,
+        retryAfter: response.headers.get("retry-after") ?? undefined,
       });
     }
-    const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
-    if (!response.ok) throw errorFromResponse({ ...answered, text });
+    if (!options.read) return undefined as T;
     try {
       return options.read(JSON.parse(text));
     } catch (cause) {
-      throw new WhiteBitError(
-        `WhiteBIT answered ${response.status} to ${path}, but not as documented (${
-          describeCause(cause)
-        }). ${MAY_HAVE_RUN}`,
-        { ...answered, outcome: "unknown", responseText: text, cause },
+      throw failed(
+        WhiteBitError,
+        `was answered ${response.status}, but not as documented (${describeCause(cause)})`,
+        { ...answered, responseText: text, cause },
       );
     }
   }
 }
 
-/** Why a plan would refuse an investment, and what it says. */
 type Refusal = [PreflightRejectionReason, string];
 
 /** Why `plan` (as listed, if it is) would refuse `amount`, if it would. */
@@ -1074,19 +1264,74 @@ function refusalOf(plan: FixedPlan | undefined, amount: string): Refusal | undef
   }
 }
 
-function parseBaseUrl(value: string): string {
+/**
+ * The base URL without a trailing slash: `https:`, or plain `http:` to a
+ * loopback host or through a custom `fetch` (the signed request would
+ * otherwise cross the network in clear text), and never with credentials.
+ */
+function parseBaseUrl(value: string, customFetch: FetchLike | undefined): string {
+  let url: URL | undefined;
   try {
-    const url = new URL(value);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.href.replace(/\/+$/, "");
+    url = new URL(value);
   } catch {
     // refused below
   }
-  throw new TypeError(mustBe("create client", '"baseUrl"', "an http(s) URL", value));
+  if (url && (url.username || url.password)) {
+    throw new TypeError(
+      `Cannot create client: "baseUrl" must not hold a user name or password (it is not shown)`,
+    );
+  }
+  if (
+    url?.protocol === "https:" ||
+    (url?.protocol === "http:" && (customFetch || LOOPBACK.test(url.hostname)))
+  ) {
+    return url.href.replace(/\/+$/, "");
+  }
+  throw new TypeError(
+    mustBe(
+      "create client",
+      '"baseUrl"',
+      "an https: URL (plain http: only to 127.0.0.1, ::1 or localhost, or with a custom fetch)",
+      value,
+    ),
+  );
 }
 
-function positive(name: string, value: number): number {
-  if (value > 0 && Number.isFinite(value)) return value;
-  throw new RangeError(mustBe("create client", `"${name}"`, "a positive number", value));
+/** A delay option in milliseconds, from `min` to 2^31 − 1 (a longer one would fire at once). */
+function delay(name: string, value: number, min: number): number {
+  assertDelay(value, "create client", name, min);
+  return value;
+}
+
+/** Whether a status says WhiteBIT refused the call (a 4xx), as opposed to no clear answer. */
+function isRefusal(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500;
+}
+
+/**
+ * Reads at most {@linkcode MAX_ANSWER_BYTES} of an answer; past that it
+ * stops reading, cancels the rest (closing the connection) and says the text
+ * was cut. What was read stays the evidence.
+ */
+async function readCapped(response: Response): Promise<{ text: string; cut: boolean }> {
+  if (!response.body) return { text: "", cut: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  let cut = false;
+  while (!cut) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode(), cut };
+    size += value.byteLength;
+    cut = size > MAX_ANSWER_BYTES;
+    text += decoder.decode(
+      cut ? value.subarray(0, value.byteLength - size + MAX_ANSWER_BYTES) : value,
+      { stream: !cut },
+    );
+  }
+  reader.cancel().catch(() => {}); // closes the connection; a hostile peer is not waited for
+  return { text, cut };
 }
 
 function requestIdOf(response: Response): string | undefined {

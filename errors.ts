@@ -179,17 +179,32 @@ export interface WhiteBitErrorOptions {
   responseText?: string;
   /** A request id from the answer's headers (`x-request-id` or `cf-ray`). */
   requestId?: string;
+  /** How long WhiteBIT asked to wait before trying again (its `Retry-After`), in ms. */
+  retryAfterMs?: number;
   /** The underlying error. */
   cause?: unknown;
 }
 
 const MAX_RESPONSE_TEXT = 2000;
+/** What an error message quotes of WhiteBIT's answer at most: the rest is in `responseText`. */
+const MAX_QUOTED = 1500;
+/** At most this many field messages are kept, each cut to `MAX_FIELD_MESSAGE` characters. */
+const MAX_FIELD_MESSAGES = 20;
+const MAX_FIELD_MESSAGE = 300;
+/** Nested message arrays are read this deep, no deeper. */
+const MAX_NESTING = 8;
 
 /**
  * What every message about a request that may have reached WhiteBIT ends
  * with (`outcome: "unknown"`).
  */
 export const MAY_HAVE_RUN = "It may have been carried out: reconcile before sending it again.";
+
+/** What every message about a failed read ends with: a read moves no funds. */
+export const READ_ONLY = "A read moves no funds: it is safe to send again.";
+
+/** What every message about a request refused before it left ends with. */
+export const NOT_SENT = "Nothing was sent.";
 
 /**
  * The base of every error this package raises about a WhiteBIT call.
@@ -238,6 +253,11 @@ export class WhiteBitError extends Error {
   readonly responseText: string;
   /** A request id from the answer's headers, for WhiteBIT support. */
   readonly requestId: string | undefined;
+  /**
+   * How long WhiteBIT asked to wait before trying again, in milliseconds,
+   * from a `Retry-After` header; `undefined` if it did not say.
+   */
+  readonly retryAfterMs: number | undefined;
 
   /**
    * Creates an error; {@linkcode errorFromResponse} picks the class for an answer.
@@ -263,6 +283,7 @@ export class WhiteBitError extends Error {
       MAX_RESPONSE_TEXT,
     );
     this.requestId = options.requestId;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -749,6 +770,13 @@ export interface ResponseDetails {
   text: string;
   /** A request id from the response headers. */
   requestId?: string;
+  /** The `Retry-After` header, if any: seconds or an HTTP date. */
+  retryAfter?: string;
+  /**
+   * Whether the call could change anything at WhiteBIT. Default `true`. A
+   * read's failure is always `"not_executed"`: it moves no funds.
+   */
+  stateChanging?: boolean;
 }
 
 interface ParsedBody {
@@ -797,16 +825,37 @@ const NONCE_TEXT = /\bnonce\b/i;
  * @returns The error to throw.
  */
 export function errorFromResponse(details: ResponseDetails): WhiteBitError {
-  const { status, text, requestPath } = details;
+  const { status, text, requestPath, retryAfter, stateChanging = true, ...facts } = details;
   const body = parseBody(text);
-  const outcome: Outcome = status >= 400 && status < 500 ? "not_executed" : "unknown";
-  const ErrorClass = errorClassOf(status, requestPath, body, outcome);
+  const refused = status >= 400 && status < 500;
+  const outcome: Outcome = refused || !stateChanging ? "not_executed" : "unknown";
+  const ErrorClass = errorClassOf(status, requestPath, body, refused);
+  let described = describe(body);
+  if (described.length > MAX_QUOTED) described = `${described.slice(0, MAX_QUOTED)}… (cut)`;
   return new ErrorClass(
-    `WhiteBIT answered ${status} to ${requestPath}${describe(body)}. ${
-      outcome === "unknown" ? MAY_HAVE_RUN : "Nothing was carried out."
+    `WhiteBIT answered ${status} to ${requestPath}${described}. ${
+      refused ? "Nothing was carried out." : stateChanging ? MAY_HAVE_RUN : READ_ONLY
     }`,
-    { ...details, code: body.code, fieldErrors: body.fieldErrors, outcome, responseText: text },
+    {
+      ...facts,
+      requestPath,
+      status,
+      code: body.code,
+      fieldErrors: body.fieldErrors,
+      outcome,
+      responseText: text,
+      retryAfterMs: retryAfterMsOf(retryAfter),
+    },
   );
+}
+
+/** A `Retry-After` header (delay-seconds or an HTTP date) in milliseconds from now. */
+function retryAfterMsOf(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const ms = /^\s*\d{1,9}\s*$/.test(header)
+    ? Number(header) * 1000
+    : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
 }
 
 /** By HTTP status first, then the body: which class the error of an answer is. */
@@ -814,10 +863,10 @@ function errorClassOf(
   status: number,
   requestPath: string,
   body: ParsedBody,
-  outcome: Outcome,
+  refused: boolean,
 ): typeof WhiteBitError {
   if (status === 429) return body.json ? NonceError : RateLimitError;
-  if (outcome === "not_executed" && NONCE_TEXT.test(body.message)) return NonceError;
+  if (refused && NONCE_TEXT.test(body.message)) return NonceError;
   return (status === 422 && REJECTIONS[requestPath]) || BY_STATUS[status] ||
     (status >= 500 ? ServerError : WhiteBitError);
 }
@@ -844,12 +893,17 @@ function parseBody(text: string): ParsedBody {
   }
   // A body that is not an object is read as its message.
   const body = isRecord(value) ? value : { message: value };
-  const fieldErrors: Record<string, string[]> = {};
-  if (isRecord(body.errors)) {
-    for (const [field, messages] of Object.entries(body.errors)) {
-      fieldErrors[field] = flatten(messages);
-    }
-  }
+  // Own properties only (a field named "__proto__" stays a field), and bounded.
+  const fieldErrors: Record<string, string[]> = Object.fromEntries(
+    (isRecord(body.errors) ? Object.entries(body.errors) : [])
+      .slice(0, MAX_FIELD_MESSAGES)
+      .map(([field, messages]) => [
+        field.slice(0, MAX_FIELD_MESSAGE),
+        flatten(messages).slice(0, MAX_FIELD_MESSAGES).map((message) =>
+          message.slice(0, MAX_FIELD_MESSAGE)
+        ),
+      ]),
+  );
   return {
     json,
     code: Number.isInteger(body.code) ? body.code as number : undefined,
@@ -858,11 +912,14 @@ function parseBody(text: string): ParsedBody {
   };
 }
 
-function flatten(value: unknown): string[] {
+/** The texts in a message that may be nested arrays, read at most `MAX_NESTING` deep. */
+function flatten(value: unknown, depth = 0): string[] {
   if (typeof value === "string") return value ? [value] : [];
   if (typeof value === "number" || typeof value === "boolean") {
     return [String(value)];
   }
-  if (Array.isArray(value)) return value.flatMap(flatten);
+  if (Array.isArray(value) && depth < MAX_NESTING) {
+    return value.flatMap((item) => flatten(item, depth + 1));
+  }
   return [];
 }

@@ -126,16 +126,11 @@ export function readInvestResult(value: unknown): InvestResult {
  *
  * @param value The parsed JSON answer.
  * @returns The time.
- * @throws {TypeError} If `time` is missing or not a finite number.
+ * @throws {TypeError} If `time` is missing or not a whole number (of seconds).
  */
 export function readServerTime(value: unknown): number {
-  return objectOf<{ time: number }>({ time: readNumber })(value, "answer").time;
+  return objectOf<{ time: number }>({ time: readInteger })(value, "answer").time;
 }
-
-const readNumber: Reader<number> = (value, at) => {
-  if (!Number.isFinite(value)) throw unexpected(at, "a number", value);
-  return value as number;
-};
 
 const readText: Reader<string> = (value, at) => {
   if (typeof value !== "string" || value === "") throw unexpected(at, "a non-empty string", value);

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { mustBe } from "./validate.ts";
+import { assertDelay, mustBe } from "./validate.ts";
 
 /**
  * Options of {@linkcode RateLimiter}.
@@ -50,6 +50,28 @@ export interface RateLimiterOptions {
   limit?: number;
   /** The window in milliseconds. Default 10 000. */
   windowMs?: number;
+}
+
+/**
+ * Options of {@linkcode RateLimiter.acquire}.
+ *
+ * @example Give up after five seconds, or when the caller leaves
+ * ```ts
+ * import { type AcquireOptions, RateLimiter } from "@lending/whitebit";
+ *
+ * const options: AcquireOptions = { maxWaitMs: 5_000, signal: new AbortController().signal };
+ * const release = await new RateLimiter().acquire(options);
+ * release();
+ * ```
+ */
+export interface AcquireOptions {
+  /** Aborts the wait; the promise then rejects with its reason. */
+  signal?: AbortSignal;
+  /**
+   * The longest wait in milliseconds (0 to 2^31 − 1). Past it the promise
+   * rejects with a `DOMException` named `"TimeoutError"`. Default: no limit.
+   */
+  maxWaitMs?: number;
 }
 
 /** Hands a waiting caller its slot's release function. */
@@ -106,32 +128,50 @@ export class RateLimiter {
    * Waits for a slot. Call the returned function once the request's answer
    * (or failure) has arrived.
    *
-   * @example
+   * @example Wait at most one second
    * ```ts
    * import { RateLimiter } from "@lending/whitebit";
    *
-   * const release = await new RateLimiter().acquire();
+   * const release = await new RateLimiter().acquire({ maxWaitMs: 1_000 });
    * release();
    * ```
    *
-   * @param signal Aborts the wait; the promise then rejects with its reason.
+   * @param options An `AbortSignal` that aborts the wait (the promise then
+   * rejects with its reason), or {@linkcode AcquireOptions}.
    * @returns A function that frees the slot `windowMs` from now.
+   * @throws {RangeError} If `maxWaitMs` is not a whole number from 0 to 2^31 − 1.
    */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  acquire(options: AbortSignal | AcquireOptions = {}): Promise<() => void> {
+    const { signal, maxWaitMs } = options instanceof AbortSignal ? { signal: options } : options;
+    if (maxWaitMs !== undefined) assertDelay(maxWaitMs, "acquire a slot", "maxWaitMs");
     return new Promise((resolve, reject) => {
       signal?.throwIfAborted();
+      let granted = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const grant: Grant = (release) => {
+        granted = true;
         signal?.removeEventListener("abort", onAbort);
+        if (timer !== undefined) clearTimeout(timer);
         resolve(release);
       };
-      const onAbort = () => {
+      const leave = (reason: unknown) => {
         this.#waiters.splice(this.#waiters.indexOf(grant, this.#next), 1);
-        reject(signal!.reason);
+        signal?.removeEventListener("abort", onAbort);
+        if (timer !== undefined) clearTimeout(timer);
+        reject(reason);
         this.#drain();
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const onAbort = () => leave(signal!.reason);
       this.#waiters.push(grant);
       this.#drain();
+      if (granted) return; // a free slot: no listener, no timer
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (maxWaitMs !== undefined) {
+        timer = setTimeout(
+          () => leave(new DOMException(`No slot was free within ${maxWaitMs} ms`, "TimeoutError")),
+          maxWaitMs,
+        );
+      }
     });
   }
 
@@ -147,7 +187,9 @@ export class RateLimiter {
       this.#waiters[this.#next++](this.#release());
     }
     if (this.#next === this.#waiters.length) this.#waiters.length = this.#next = 0;
-    clearTimeout(this.#timer);
+    // Guarded: Deno loads its Node-compatible timers (~8 ms) on the first clearTimeout call.
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (this.#waiters.length > 0 && this.#expiries.length > 0) {
       this.#timer = setTimeout(() => this.#drain(), this.#expiries[0] - now);
     }

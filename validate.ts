@@ -181,8 +181,49 @@ function refused(name: string, rightType: boolean, rule: string, value: unknown)
 export function mustBe(action: string, subject: string, rule: string, value: unknown): string {
   const current = typeof value === "function" || (typeof value === "object" && value !== null)
     ? `type is ${Array.isArray(value) ? "array" : typeof value}`
-    : `value is ${typeof value === "string" ? JSON.stringify(value) : String(value)}`;
+    : `value is ${typeof value === "string" ? quoted(value) : String(value)}`;
   return `Cannot ${action}: ${subject} must be ${rule}: current ${current}`;
+}
+
+/** A string as JSON, cut to its first 64 characters: a message stays short whatever was passed. */
+function quoted(value: string): string {
+  return value.length > 64
+    ? `${JSON.stringify(value.slice(0, 64))}… (${value.length} characters)`
+    : JSON.stringify(value);
+}
+
+/** The longest delay a timer can hold (2^31 − 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Asserts that a value is a delay a timer can hold: a number of milliseconds
+ * from `min` to 2^31 − 1 (longer delays would fire at once).
+ *
+ * @example
+ * ```ts
+ * import { assertDelay } from "./validate.ts";
+ * import { throws } from "node:assert/strict";
+ *
+ * assertDelay(10_000, "create client", "timeoutMs", 1);
+ * throws(() => assertDelay(2 ** 31, "create client", "timeoutMs", 1), RangeError);
+ * ```
+ *
+ * @param value The delay.
+ * @param action What it is for, such as `create client`.
+ * @param name The option's name, such as `timeoutMs`.
+ * @param min The shortest delay allowed. Default 0.
+ * @throws {TypeError} If it is not a number.
+ * @throws {RangeError} If it is not finite or outside the range.
+ */
+export function assertDelay(value: unknown, action: string, name: string, min = 0): void {
+  if (typeof value === "number" && value >= min && value <= MAX_DELAY_MS) return;
+  const message = mustBe(
+    action,
+    `"${name}"`,
+    `a number of milliseconds from ${min} to ${MAX_DELAY_MS}`,
+    value,
+  );
+  throw typeof value === "number" ? new RangeError(message) : new TypeError(message);
 }
 
 /**

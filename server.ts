@@ -235,13 +235,7 @@ interface Answer extends StoredResponse {
 }
 
 /** A client call of one route: gets the wait bound and the caller's signal. */
-type Call = (options: CallOptions & WaitOptions) => Promise<StoredResponse>;
-
-/** The client's per-call wait options (see `CallOptions`). */
-interface WaitOptions {
-  maxWaitMs?: number;
-  waitSignal?: AbortSignal;
-}
+type Call = (options: CallOptions) => Promise<StoredResponse>;
 
 /** What the routes share. */
 interface Deps {

@@ -22,7 +22,8 @@ import {
   WhiteBitSandbox,
   type WhiteBitSandboxOptions,
 } from "../testing.ts";
-import type { WhiteBitClientOptions } from "../client.ts";
+import type { FetchLike, WhiteBitClientOptions } from "../client.ts";
+import { type AcquireOptions, RateLimiter } from "../rate_limiter.ts";
 
 export const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
 export const ACCOUNT: SandboxAccount = {
@@ -44,6 +45,8 @@ export interface SetupOptions {
   account?: Partial<SandboxAccount>;
   client?: Partial<WhiteBitClientOptions>;
   sandbox?: Partial<WhiteBitSandboxOptions>;
+  /** Wraps the sandbox's `fetch`, the client's transport. */
+  wrapFetch?: (fetch: FetchLike) => FetchLike;
 }
 
 /** A request to the app: a token (`null` for none) and a JSON body. */
@@ -58,7 +61,12 @@ export function setup(options: SetupOptions = {}) {
   });
   const logs: AccessLogEntry[] = [];
   const app = createApp({
-    client: { ...sandbox.credentials, fetch: sandbox.fetch, retryDelayMs: 1, ...options.client },
+    client: {
+      ...sandbox.credentials,
+      fetch: options.wrapFetch?.(sandbox.fetch) ?? sandbox.fetch,
+      retryDelayMs: 1,
+      ...options.client,
+    },
     tokens: TOKENS,
     log: (entry) => logs.push(entry),
     ...options.app,
@@ -77,6 +85,43 @@ export function setup(options: SetupOptions = {}) {
   const invest = (json: unknown, headers: HeadersInit = {}, init: CallInit = {}) =>
     call("/v1/investments", { method: "POST", json, headers, ...init });
   return { sandbox, app, logs, call, invest };
+}
+
+/**
+ * A transport that holds the `nth` request (1-based) until `open()`: the
+ * request has left the client, WhiteBIT has not seen it yet. `held`
+ * resolves once it is held.
+ */
+export function holding(nth = 1) {
+  let count = 0;
+  let open!: () => void;
+  let arrived!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  const held = new Promise<void>((resolve) => arrived = resolve);
+  const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
+    if (++count === nth) {
+      arrived();
+      await opened;
+    }
+    return await fetch(input, init);
+  };
+  return { wrap, held, open };
+}
+
+/** A rate limiter that tells when a call asks it for a slot (and may wait for one). */
+export class ObservedLimiter extends RateLimiter {
+  readonly #asked: (() => void)[] = [];
+
+  /** Resolves at the next call of `acquire`, once it is waiting. */
+  asked(): Promise<void> {
+    return new Promise((resolve) => this.#asked.push(resolve));
+  }
+
+  override acquire(options?: AbortSignal | AcquireOptions): Promise<() => void> {
+    const slot = super.acquire(options);
+    this.#asked.shift()?.();
+    return slot;
+  }
 }
 
 /** The answer's problem document, checked for the fields every problem has. */

@@ -29,12 +29,50 @@ import { NonceError } from "./errors.ts";
  * Whether `error` is WhiteBIT refusing a nonce outside its window: a
  * {@linkcode NonceError} with a 400 (a 429 is a repeated nonce, which the
  * client retries itself). Never carried out, so it may be sent again.
+ *
+ * @example
+ * ```ts
+ * import { isNonceWindowError } from "./_nonce_window.ts";
+ * import { errorFromResponse } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const text = '{"code":0,"message":"Your nonce is more than 5 seconds lesser than the current nonce."}';
+ * const requestPath = "/api/v4/main-account/smart/investment";
+ * strictEqual(isNonceWindowError(errorFromResponse({ requestPath, status: 400, text })), true);
+ * strictEqual(isNonceWindowError(errorFromResponse({ requestPath, status: 429, text })), false);
+ * ```
+ *
+ * @param error What a call threw.
+ * @returns Whether it may be sent again after `syncTime()`.
  */
 export function isNonceWindowError(error: unknown): error is NonceError {
   return error instanceof NonceError && error.status !== 429 && error.outcome === "not_executed";
 }
 
-/** Resends a call refused for its nonce window once, after one shared `syncTime()`. */
+/**
+ * Resends a call refused for its nonce window once, after one shared
+ * `syncTime()`.
+ *
+ * @example
+ * ```ts
+ * import { NonceWindowHealer } from "./_nonce_window.ts";
+ * import { WhiteBitClient } from "./client.ts";
+ * import { WhiteBitSandbox } from "./testing.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox({
+ *   now: () => Date.now() - 30_000, // WhiteBIT 30 s behind this host
+ *   accounts: [{ apiKey: "k", apiSecret: "s", balances: { USDT: "1000" }, multipleInvestments: true }],
+ * });
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const healer = new NonceWindowHealer(client);
+ * const planId = sandbox.plans[0].id;
+ * await Promise.all(
+ *   ["10", "20", "30"].map((amount) => healer.call(() => client.invest({ planId, amount }))),
+ * );
+ * strictEqual(sandbox.requests.filter((r) => r.path === "/api/v4/public/time").length, 1);
+ * ```
+ */
 export class NonceWindowHealer {
   readonly #client: Pick<WhiteBitClient, "syncTime">;
   /** The time read in progress, if one is. */

@@ -554,7 +554,7 @@ function storeProblem(error: unknown): Answer {
         "Every Idempotency-Key record is in flight or not yet expired, and none may be forgotten. Nothing was sent to WhiteBIT: send the request again later.",
         { outcome: "not_executed" },
       ),
-      String(Math.min(IDEMPOTENCY_TTL_MS, Math.max(1000, error.retryAfterMs)) / 1000 | 0),
+      String(Math.ceil(Math.min(IDEMPOTENCY_TTL_MS, Math.max(1000, error.retryAfterMs)) / 1000)),
     );
   }
   return problemResponse(

@@ -37,22 +37,23 @@ Deno.test("a full memory store refuses a new key (503, not_executed, Retry-After
   await held.held;
   strictEqual((await invest(BODY, key("done"))).status, 201); // the store is now full
   const refused = await invest(BODY, key("new"));
+  const duplicate = await invest(BODY, key("held"));
+  held.open();
+  const created = await first;
+  strictEqual(sandbox.investments.length, 2, "one per key: held and done, none for new");
   strictEqual(refused.status, 503);
   const p = await problemOf(refused);
   strictEqual(p.type, typeOf("idempotency-store-full"));
   strictEqual(p.outcome, "not_executed");
   ok(Number(refused.headers.get("retry-after")) >= 1, "Retry-After");
-  const duplicate = await invest(BODY, key("held"));
   strictEqual(duplicate.status, 409, "the key in flight is still known");
   await duplicate.body?.cancel();
-  held.open();
-  const created = await first;
   strictEqual(created.status, 201);
   const { id } = await created.json();
   const replay = await invest(BODY, key("held"));
   strictEqual(replay.headers.get("idempotent-replayed"), "true");
   deepStrictEqual(await replay.json(), { id });
-  strictEqual(sandbox.investments.length, 2, "one per key: held and done, none for new");
+  strictEqual(sandbox.investments.length, 2);
 });
 
 Deno.test("a full memory store keeps unexpired answers: a replay after the store filled does not invest again", async () => {

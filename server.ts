@@ -267,17 +267,14 @@ interface Deps {
  * @throws {RangeError} If `maxWaitMs` is out of range.
  */
 export function createApp(options: CreateAppOptions = {}): LendingApp {
-  return buildApp(options, (client, tokens) => [
-    ...(client ? [] : ["client"]),
-    ...(tokens.length ? [] : ["tokens"]),
-  ]);
+  return buildApp(options);
 }
 
-/** The app, with `missing` naming what keeps it from working (options, or settings by name). */
-function buildApp(
-  options: CreateAppOptions,
-  missing: (client: WhiteBitClient | undefined, tokens: string[]) => string[],
-): LendingApp {
+/**
+ * The app; `missing` names what keeps it from working, for `/healthz`
+ * (default: the options `client` and `tokens`, where absent).
+ */
+function buildApp(options: CreateAppOptions, missing?: string[]): LendingApp {
   const tokens = (options.tokens ?? []).map((token) => token.trim()).filter(Boolean);
   if (!tokens.every(isBearerToken)) {
     // The token is a secret: never in a message.
@@ -286,15 +283,15 @@ function buildApp(
     );
   }
   const maxWaitMs = options.maxWaitMs ?? 15_000;
-  if (!(maxWaitMs >= 0 && maxWaitMs <= MAX_TIMER_MS)) {
+  if (!Number.isInteger(maxWaitMs) || maxWaitMs < 0 || maxWaitMs > MAX_TIMER_MS) {
     throw new RangeError(
-      mustBe("create app", '"maxWaitMs"', `a number from 0 to ${MAX_TIMER_MS}`, maxWaitMs),
+      mustBe("create app", '"maxWaitMs"', `a whole number from 0 to ${MAX_TIMER_MS}`, maxWaitMs),
     );
   }
   const client = options.client instanceof WhiteBitClient
     ? options.client
     : options.client && new WhiteBitClient(options.client);
-  const absent = missing(client, tokens);
+  const absent = missing ?? [...(client ? [] : ["client"]), ...(tokens.length ? [] : ["tokens"])];
   const tokenBytes = tokens.map((token) => encoder.encode(token));
   const log = options.log === false
     ? undefined
@@ -807,7 +804,7 @@ function configure(env: unknown): Configured {
     client: names.length ? undefined : client,
     tokens: names.length ? [] : tokens,
     corsOrigins: list(values.LENDING_CORS_ORIGINS),
-  }, () => names);
+  }, names);
   return configured = { signature, app, settings, invalid };
 }
 

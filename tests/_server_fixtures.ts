@@ -71,7 +71,7 @@ export function setup(options: SetupOptions = {}) {
     log: (entry) => logs.push(entry),
     ...options.app,
   });
-  const call = (path: string, init: CallInit = {}) => {
+  const call = async (path: string, init: CallInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
     const token = init.token === undefined ? TOKENS[0] : init.token;
     if (token !== null) headers.set("authorization", `Bearer ${token}`);
@@ -80,7 +80,7 @@ export function setup(options: SetupOptions = {}) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     }
-    return app.fetch(new Request(`http://localhost${path}`, { ...init, headers, body }));
+    return await app.fetch(new Request(`http://localhost${path}`, { ...init, headers, body }));
   };
   const invest = (json: unknown, headers: HeadersInit = {}, init: CallInit = {}) =>
     call("/v1/investments", { method: "POST", json, headers, ...init });

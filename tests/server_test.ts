@@ -3,6 +3,7 @@ import handler, { createApp } from "../server.ts";
 import { type SandboxAccount, WhiteBitSandbox } from "../testing.ts";
 import {
   ACCOUNT,
+  holding,
   PLAN,
   problemOf,
   setup as setupWith,
@@ -306,14 +307,24 @@ Deno.test("server: WhiteBIT's answers become statuses a caller can act on", asyn
 for (const [name, open] of STORES) {
   Deno.test(`server (${name}): 20 concurrent requests with one key invest once`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
-    sandbox.injectFault({ kind: "latency", ms: 30 });
-    const responses = await Promise.all(
-      Array.from(
-        { length: 20 },
-        () => invest({ planId: PLAN.id, amount: "5" }, { "idempotency-key": "burst" }),
-      ),
-    );
+    const held = holding(1);
+    const { sandbox, invest } = setupWith({
+      app: { idempotencyStore: stores.store },
+      wrapFetch: held.wrap,
+    });
+    const post = () => invest({ planId: PLAN.id, amount: "5" }, { "idempotency-key": "burst" });
+    // 20 claims race; the winner's investment is held until the 19 others have their answer.
+    let answered = 0;
+    let othersAnswered!: () => void;
+    const others = new Promise<void>((resolve) => othersAnswered = resolve);
+    const racing = Array.from({ length: 20 }, () =>
+      post().then((response) => {
+        if (++answered === 19) othersAnswered();
+        return response;
+      }));
+    await others;
+    held.open();
+    const responses = await Promise.all(racing);
     const statuses = responses.map((response) => response.status).sort();
     await Promise.all(responses.map((response) => response.body?.cancel()));
     deepStrictEqual(statuses, [201, ...Array(19).fill(409)]);
@@ -322,7 +333,11 @@ for (const [name, open] of STORES) {
 
   Deno.test(`server (${name}): Idempotency-Key replays, refuses another body, and refuses a duplicate in flight`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    const held = holding(2); // the second investment waits on its way until opened
+    const { sandbox, invest } = setupWith({
+      app: { idempotencyStore: stores.store },
+      wrapFetch: held.wrap,
+    });
     const key = { "idempotency-key": "order-42" };
     const first = await invest({ planId: PLAN.id, amount: "10" }, key);
     strictEqual(first.status, 201);
@@ -340,12 +355,12 @@ for (const [name, open] of STORES) {
       "urn:lending-whitebit:problem:idempotency-key-reused",
     );
 
-    sandbox.injectFault({ kind: "latency", ms: 50 });
     const slow = invest({ planId: PLAN.id, amount: "12" }, { "idempotency-key": "order-43" });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await held.held;
     const duplicate = await invest({ planId: PLAN.id, amount: "12" }, {
       "idempotency-key": "order-43",
     });
+    held.open();
     strictEqual(duplicate.status, 409);
     strictEqual(duplicate.headers.get("retry-after"), "1");
     // The first may be moving money right now: not "not_executed".

@@ -79,7 +79,7 @@ export {
   WhiteBitError,
   type WhiteBitErrorOptions,
 } from "./errors.ts";
-export { RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
+export { type AcquireOptions, RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
 export { assertSigningKey, importApiSecret, signBody, type SignedBody } from "./sign.ts";
 export {
   assertDecimalAmount,

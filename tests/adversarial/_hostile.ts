@@ -70,7 +70,13 @@ export function hostile(script: HostileScript): HostileServer {
     await Promise.all(served);
   };
   const { port } = listener.addr as Deno.NetAddr;
-  return { url: `http://127.0.0.1:${port}`, requests, written, close, [Symbol.asyncDispose]: close };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    written,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 /** Writes a whole HTTP/1.1 answer with a `Content-Length`. */

@@ -76,7 +76,7 @@ Deno.test("strict mode: nonces never come down, even after syncTime() corrects a
 });
 
 Deno.test("window mode: nonces stay unique while they heal", async () => {
-  let now = T0 + 30_000;
+  const now = T0 + 30_000;
   const { client, invest, nonces } = skewed(() => now);
   await invest().catch(() => {});
   await client.syncTime();

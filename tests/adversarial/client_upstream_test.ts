@@ -3,7 +3,7 @@
  * between) could send, and what the caller must see — a bounded, truthful
  * error, never a hang, a blown-up process or a second investment.
  */
-import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import {
   NetworkError,
   RateLimitError,

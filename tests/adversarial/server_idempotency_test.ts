@@ -164,6 +164,42 @@ Deno.test("Deno KV: an answer whose record would pass 64 KiB still reaches the c
   strictEqual(sandbox.investments.length, 1);
 });
 
+Deno.test("a store that refuses records over 1.5 KB: the answer is kept smaller, with its outcome and what reconciling needs", async () => {
+  const inner = new MemoryIdempotencyStore();
+  const sizes: number[] = [];
+  const store: IdempotencyStore = {
+    claim: (k, f, ttl) => inner.claim(k, f, ttl),
+    complete: (k, f, response, ttl) => {
+      sizes.push(response.body.length);
+      return response.body.length > 1500
+        ? Promise.reject(new RangeError("record too large"))
+        : inner.complete(k, f, response, ttl);
+    },
+    release: (k) => inner.release(k),
+  };
+  const { sandbox, invest } = setup({ app: { idempotencyStore: store } });
+  sandbox.injectFault({
+    kind: "respond",
+    status: 500,
+    body: JSON.stringify({ message: "m".repeat(1900) }),
+    contentType: "application/json",
+    afterProcessing: true,
+  });
+  const first = await invest(BODY, key("k"));
+  strictEqual(first.status, 502);
+  const real = await problemOf(first);
+  ok(real.detail.length > 1500, "the caller got the whole (capped) detail");
+  const retry = await invest(BODY, key("k"));
+  strictEqual(retry.headers.get("idempotent-replayed"), "true");
+  const kept = await problemOf(retry);
+  deepStrictEqual(
+    [kept.type, kept.outcome, kept.requestPath, kept.params, kept.attemptedAt],
+    [real.type, "unknown", real.requestPath, BODY, real.attemptedAt],
+  );
+  ok(sizes.length === 2 && sizes[1] <= 1024, `tried ${sizes.join(" then ")} bytes`);
+  strictEqual(sandbox.investments.length, 1);
+});
+
 for (const [name, open] of STORES) {
   Deno.test(`${name}: a key survives token rotation (same body replays, another body 422)`, async () => {
     await using stores = await open();

@@ -18,6 +18,8 @@
  * @module
  */
 
+import { mustBe } from "./validate.ts";
+
 /**
  * An answer kept for replay.
  *
@@ -57,7 +59,11 @@ export type IdempotencyRecord =
 
 /**
  * Where idempotency records live. `claim` must be atomic: of two concurrent
- * claims of one key, exactly one gets `undefined`.
+ * claims of one key, exactly one gets `undefined`. A store must never drop
+ * a record before its time: not one in flight, not an answer kept for
+ * replay. A store that cannot take a new key throws from `claim` (an
+ * {@linkcode IdempotencyStoreFullError} when it is full), and the server
+ * answers 503 without sending anything.
  *
  * @example
  * ```ts
@@ -79,6 +85,7 @@ export interface IdempotencyStore {
    * Claims `key` for a request whose body has `fingerprint`.
    *
    * @returns `undefined` if the key was free and is now in flight, else the record already there.
+   * @throws {IdempotencyStoreFullError} If the key is free but the store has no room for it.
    */
   claim(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyRecord | undefined>;
   /** Stores the answer to replay for `key`. */
@@ -93,6 +100,40 @@ export interface IdempotencyStore {
 }
 
 /**
+ * Thrown by {@linkcode IdempotencyStore.claim} when a new key finds no room:
+ * every record is in flight or not yet expired, and none may be forgotten
+ * (that would let a duplicate invest twice). Nothing was claimed; the server
+ * answers 503 `idempotency-store-full` with `Retry-After`, and sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { IdempotencyStoreFullError, MemoryIdempotencyStore } from "@lending/whitebit/server";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const store = new MemoryIdempotencyStore({ maxRecords: 1 });
+ * await store.claim("first", "fingerprint", 60_000);
+ * await rejects(store.claim("second", "fingerprint", 60_000), IdempotencyStoreFullError);
+ * ```
+ */
+export class IdempotencyStoreFullError extends Error {
+  /** Always `"IdempotencyStoreFullError"`. */
+  override name = "IdempotencyStoreFullError";
+  /** Milliseconds until the first record expires, at the earliest. */
+  readonly retryAfterMs: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param message What is full.
+   * @param options When room may come free.
+   */
+  constructor(message: string, options: { retryAfterMs: number }) {
+    super(message);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
  * Options of {@linkcode MemoryIdempotencyStore}.
  *
  * @example
@@ -104,7 +145,10 @@ export interface IdempotencyStore {
  * ```
  */
 export interface MemoryIdempotencyStoreOptions {
-  /** The most records kept; the oldest go first when full. Default 100 000. */
+  /**
+   * The most records kept. When that many are in flight or unexpired, a new
+   * key is refused (never an old one forgotten). Default 100 000.
+   */
   maxRecords?: number;
   /** The clock, in milliseconds. Default `Date.now`. */
   now?: () => number;
@@ -125,19 +169,29 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, { record: IdempotencyRecord; expires: number }>();
   readonly #maxRecords: number;
   readonly #now: () => number;
+  /** No record expires before this: until then a full store has nothing to sweep. */
+  #nextExpiry = Infinity;
 
   /**
    * Creates an empty store.
    *
    * @param options The size bound and clock.
+   * @throws {RangeError} If `maxRecords` is not a whole number of at least 1.
    */
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     this.#maxRecords = options.maxRecords ?? 100_000;
+    if (!Number.isSafeInteger(this.#maxRecords) || this.#maxRecords < 1) {
+      throw new RangeError(
+        mustBe("create store", '"maxRecords"', "a whole number >= 1", this.#maxRecords),
+      );
+    }
     this.#now = options.now ?? Date.now;
   }
 
   /**
-   * Claims a key (see {@linkcode IdempotencyStore.claim}).
+   * Claims a key (see {@linkcode IdempotencyStore.claim}). When the store
+   * is full, expired records are dropped; if none has expired, the claim is
+   * refused: a record in flight or kept for replay is never forgotten.
    *
    * @example
    * ```ts
@@ -152,14 +206,23 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * @param fingerprint The canonical request (method, path and validated body).
    * @param ttlMs How long the claim lasts.
    * @returns `undefined` if claimed now, else the existing record.
+   * @throws {IdempotencyStoreFullError} If the key is new and the store is full.
    */
   claim(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyRecord | undefined> {
     const now = this.#now();
     const existing = this.#records.get(key);
     if (existing && existing.expires > now) return Promise.resolve(existing.record);
     this.#records.delete(key);
-    this.#evict(now);
-    this.#records.set(key, { record: { state: "in_flight", fingerprint }, expires: now + ttlMs });
+    if (this.#records.size >= this.#maxRecords) this.#sweep(now);
+    if (this.#records.size >= this.#maxRecords) {
+      return Promise.reject(
+        new IdempotencyStoreFullError(
+          `Cannot claim an idempotency key: the store holds its maximum of ${this.#maxRecords} records, all in flight or unexpired`,
+          { retryAfterMs: Math.max(0, this.#nextExpiry - now) },
+        ),
+      );
+    }
+    this.#set(key, { state: "in_flight", fingerprint }, now + ttlMs);
     return Promise.resolve(undefined);
   }
 
@@ -188,11 +251,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     response: StoredResponse,
     ttlMs: number,
   ): Promise<void> {
+    // It replaces the key's claim, so it needs no room of its own.
     this.#records.delete(key);
-    this.#records.set(key, {
-      record: { state: "done", fingerprint, response },
-      expires: this.#now() + ttlMs,
-    });
+    this.#set(key, { state: "done", fingerprint, response }, this.#now() + ttlMs);
     return Promise.resolve();
   }
 
@@ -217,11 +278,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return Promise.resolve();
   }
 
-  #evict(now: number): void {
-    if (this.#records.size < this.#maxRecords) return;
+  #set(key: string, record: IdempotencyRecord, expires: number): void {
+    this.#records.set(key, { record, expires });
+    this.#nextExpiry = Math.min(this.#nextExpiry, expires);
+  }
+
+  /** Drops the expired records; at most one pass each time the earliest expiry comes due. */
+  #sweep(now: number): void {
+    if (now < this.#nextExpiry) return;
+    let next = Infinity;
     for (const [key, { expires }] of this.#records) {
-      if (expires <= now || this.#records.size >= this.#maxRecords) this.#records.delete(key);
-      else break;
+      if (expires <= now) this.#records.delete(key);
+      else next = Math.min(next, expires);
     }
+    this.#nextExpiry = next;
   }
 }

@@ -40,7 +40,10 @@ export interface DenoKvIdempotencyStoreOptions {
 }
 
 /**
- * An {@linkcode IdempotencyStore} on Deno KV.
+ * An {@linkcode IdempotencyStore} on Deno KV. A KV value holds at most
+ * 64 KiB: the server keeps at most 16 KiB of an answer's body, so a record
+ * stays far below it, and if a write still fails it keeps a 1 KiB record
+ * instead (never freeing the key).
  *
  * @example
  * ```ts

@@ -33,16 +33,22 @@ const IDEMPOTENCY_KEY = {
   in: "header",
   required: false,
   description:
-    "1-255 visible ASCII characters. The same key with the same request within 24 h replays the stored answer without calling WhiteBIT; with another request: 422; while the first is in flight: 409.",
+    'A key of 1-255 visible ASCII characters, bare or as a quoted string ("abc" is the key abc). Keys belong to the WhiteBIT account this server acts for, shared by every caller token. The same key with the same request within 24 h replays the stored answer without calling WhiteBIT (Idempotent-Replayed: true); with another request: 422; while the first is in flight: 409 with outcome unknown.',
   schema: { type: "string", maxLength: 255 },
 };
+const BUSY = problemResponse(
+  "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s (server-busy); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All but not-configured carry outcome not_executed and Retry-After.",
+);
 const READ_PROBLEMS = {
   "400": problemResponse("Invalid, unknown or repeated parameters; nothing sent to WhiteBIT"),
   "401": problemResponse("Missing or wrong bearer token"),
   "502": problemResponse("WhiteBIT failed or refused this server's credentials; see outcome"),
-  "503": problemResponse("Not configured, or WhiteBIT refused the nonce"),
+  "503": BUSY,
   "504": problemResponse("WhiteBIT did not answer in time"),
 };
+const IN_FLIGHT = problemResponse(
+  "Same Idempotency-Key in flight, or its server stopped before keeping the answer: outcome unknown, Retry-After 1",
+);
 
 /**
  * The OpenAPI document.
@@ -73,7 +79,12 @@ export const OPENAPI_DOCUMENT: {
       get: {
         summary: "Liveness; no authentication, never calls WhiteBIT",
         security: [],
-        responses: { "200": { description: "Alive" } },
+        responses: {
+          "200": json('Configured: { "status": "ok" }'),
+          "503": json(
+            'Not configured: { "status": "not-configured", "missing": [names of settings or options] }',
+          ),
+        },
       },
     },
     "/openapi.json": {
@@ -120,7 +131,7 @@ export const OPENAPI_DOCUMENT: {
         responses: {
           "204": { description: "Closed: the amount is back on the main balance" },
           ...READ_PROBLEMS,
-          "409": problemResponse("Same Idempotency-Key in flight"),
+          "409": IN_FLIGHT,
           "422": problemResponse(
             "Already closed (reason already_closed), or Idempotency-Key reused",
           ),
@@ -181,7 +192,7 @@ export const OPENAPI_DOCUMENT: {
           },
           "400": problemResponse("Invalid request (fieldErrors); nothing sent to WhiteBIT"),
           "401": problemResponse("Missing or wrong bearer token"),
-          "409": problemResponse("Same Idempotency-Key in flight"),
+          "409": IN_FLIGHT,
           "413": problemResponse("Body over 4 KiB"),
           "415": problemResponse("Not application/json"),
           "422": problemResponse(
@@ -189,10 +200,12 @@ export const OPENAPI_DOCUMENT: {
           ),
           "429": problemResponse("WhiteBIT's rate limit; outcome not_executed"),
           "502": problemResponse(
-            "WhiteBIT failed or refused this server's credentials; see outcome",
+            "WhiteBIT failed or refused this server's credentials; see outcome (unknown: reconcile with requestPath, params and attemptedAt)",
           ),
-          "503": problemResponse("Not configured, or WhiteBIT refused the nonce; see outcome"),
-          "504": problemResponse("WhiteBIT did not answer in time; outcome unknown"),
+          "503": BUSY,
+          "504": problemResponse(
+            "WhiteBIT did not answer in time; outcome unknown (reconcile with requestPath, params and attemptedAt)",
+          ),
         },
       },
     },
@@ -207,12 +220,30 @@ export const OPENAPI_DOCUMENT: {
           type: { type: "string" },
           title: { type: "string" },
           status: { type: "integer" },
-          detail: { type: "string" },
+          detail: { type: "string", maxLength: 2000 },
           outcome: { enum: ["not_executed", "unknown"] },
           reason: { type: "string" },
           fieldErrors: {
             type: "object",
             additionalProperties: { type: "array", items: { type: "string" } },
+          },
+          requestPath: {
+            type: "string",
+            description: "Outcome unknown of an investment or a close: the WhiteBIT path called",
+          },
+          params: {
+            type: "object",
+            description:
+              "Outcome unknown of an investment or a close: what was sent ({ planId, amount } or { id })",
+          },
+          attemptedAt: {
+            type: "integer",
+            description:
+              "Outcome unknown of an investment or a close: Unix milliseconds when the request was signed",
+          },
+          clockOffsetMs: {
+            type: "integer",
+            description: "clock-skew: WhiteBIT's clock minus this server's, in milliseconds",
           },
           requestId: { type: "string" },
         },

@@ -1,70 +1,22 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import handler, {
-  type AccessLogEntry,
-  createApp,
-  type CreateAppOptions,
-  DenoKvIdempotencyStore,
-  type IdempotencyStore,
-  MemoryIdempotencyStore,
-  type Problem,
-} from "../server.ts";
-import { type SandboxAccount, type SandboxPlan, WhiteBitSandbox } from "../testing.ts";
+import handler, { createApp } from "../server.ts";
+import { type SandboxAccount, WhiteBitSandbox } from "../testing.ts";
+import {
+  ACCOUNT,
+  holding,
+  PLAN,
+  problemOf,
+  setup as setupWith,
+  type SetupOptions,
+  STORES,
+  TOKENS,
+} from "./_server_fixtures.ts";
 
-const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
-const ACCOUNT: SandboxAccount = {
-  apiKey: "server-test-key-31d7",
-  apiSecret: "server-test-secret-a8e0",
-  balances: { USDT: "1000" },
-  multipleInvestments: true,
-};
-const PLAN: SandboxPlan = {
-  id: "plan-1",
-  ticker: "USDT",
-  minInvestment: "1",
-  maxInvestment: "500",
-};
-
-function setup(
-  options: Partial<CreateAppOptions> = {},
-  account: Partial<SandboxAccount> = {},
-  clientOptions: Record<string, unknown> = {},
-) {
-  const sandbox = new WhiteBitSandbox({ accounts: [{ ...ACCOUNT, ...account }], plans: [PLAN] });
-  const logs: AccessLogEntry[] = [];
-  const app = createApp({
-    client: { ...sandbox.credentials, fetch: sandbox.fetch, retryDelayMs: 1, ...clientOptions },
-    tokens: TOKENS,
-    log: (entry) => logs.push(entry),
-    ...options,
-  });
-  const call = (
-    path: string,
-    init: RequestInit & { token?: string | null; json?: unknown } = {},
-  ) => {
-    const headers = new Headers(init.headers);
-    const token = init.token === undefined ? TOKENS[0] : init.token;
-    if (token !== null) headers.set("authorization", `Bearer ${token}`);
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers.set("content-type", "application/json");
-      body = JSON.stringify(init.json);
-    }
-    return app.fetch(new Request(`http://localhost${path}`, { ...init, headers, body }));
-  };
-  const invest = (json: unknown, headers: HeadersInit = {}) =>
-    call("/v1/investments", { method: "POST", json, headers });
-  return { sandbox, app, logs, call, invest };
-}
-
-async function problemOf(response: Response): Promise<Problem> {
-  strictEqual(response.headers.get("content-type"), "application/problem+json");
-  const body = await response.json() as Problem;
-  strictEqual(body.status, response.status);
-  strictEqual(body.requestId, response.headers.get("x-request-id"));
-  ok(body.type.startsWith("urn:lending-whitebit:problem:"));
-  ok(body.title && body.detail);
-  return body;
-}
+const setup = (
+  app: SetupOptions["app"] = {},
+  account: SetupOptions["account"] = {},
+  client: SetupOptions["client"] = {},
+) => setupWith({ app, account, client });
 
 Deno.test("server: POST /v1/investments invests and answers 201 { id }", async () => {
   const { sandbox, invest } = setup();
@@ -104,7 +56,9 @@ Deno.test("server: without tokens or credentials it is never an open proxy", asy
       strictEqual((await problemOf(response)).type, "urn:lending-whitebit:problem:not-configured");
       strictEqual(response.headers.get("retry-after"), null);
     }
-    strictEqual((await app.fetch(new Request("http://localhost/healthz"))).status, 200);
+    const health = await app.fetch(new Request("http://localhost/healthz"));
+    strictEqual(health.status, 503);
+    strictEqual((await health.json()).status, "not-configured");
   }
   strictEqual(sandbox.requests.length, 0);
 });
@@ -350,35 +304,27 @@ Deno.test("server: WhiteBIT's answers become statuses a caller can act on", asyn
   }
 });
 
-const STORES: [string, () => Promise<{ store: IdempotencyStore } & AsyncDisposable>][] = [
-  [
-    "memory store",
-    () =>
-      Promise.resolve({
-        store: new MemoryIdempotencyStore(),
-        [Symbol.asyncDispose]: () => Promise.resolve(),
-      }),
-  ],
-  ["Deno KV store", async () => {
-    const kv = await Deno.openKv(":memory:");
-    return {
-      store: new DenoKvIdempotencyStore(kv),
-      [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
-    };
-  }],
-];
-
 for (const [name, open] of STORES) {
   Deno.test(`server (${name}): 20 concurrent requests with one key invest once`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
-    sandbox.injectFault({ kind: "latency", ms: 30 });
-    const responses = await Promise.all(
-      Array.from(
-        { length: 20 },
-        () => invest({ planId: PLAN.id, amount: "5" }, { "idempotency-key": "burst" }),
-      ),
-    );
+    const held = holding(1);
+    const { sandbox, invest } = setupWith({
+      app: { idempotencyStore: stores.store },
+      wrapFetch: held.wrap,
+    });
+    const post = () => invest({ planId: PLAN.id, amount: "5" }, { "idempotency-key": "burst" });
+    // 20 claims race; the winner's investment is held until the 19 others have their answer.
+    let answered = 0;
+    let othersAnswered!: () => void;
+    const others = new Promise<void>((resolve) => othersAnswered = resolve);
+    const racing = Array.from({ length: 20 }, () =>
+      post().then((response) => {
+        if (++answered === 19) othersAnswered();
+        return response;
+      }));
+    await others;
+    held.open();
+    const responses = await Promise.all(racing);
     const statuses = responses.map((response) => response.status).sort();
     await Promise.all(responses.map((response) => response.body?.cancel()));
     deepStrictEqual(statuses, [201, ...Array(19).fill(409)]);
@@ -387,7 +333,11 @@ for (const [name, open] of STORES) {
 
   Deno.test(`server (${name}): Idempotency-Key replays, refuses another body, and refuses a duplicate in flight`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    const held = holding(2); // the second investment waits on its way until opened
+    const { sandbox, invest } = setupWith({
+      app: { idempotencyStore: stores.store },
+      wrapFetch: held.wrap,
+    });
     const key = { "idempotency-key": "order-42" };
     const first = await invest({ planId: PLAN.id, amount: "10" }, key);
     strictEqual(first.status, 201);
@@ -405,14 +355,16 @@ for (const [name, open] of STORES) {
       "urn:lending-whitebit:problem:idempotency-key-reused",
     );
 
-    sandbox.injectFault({ kind: "latency", ms: 50 });
     const slow = invest({ planId: PLAN.id, amount: "12" }, { "idempotency-key": "order-43" });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await held.held;
     const duplicate = await invest({ planId: PLAN.id, amount: "12" }, {
       "idempotency-key": "order-43",
     });
+    held.open();
     strictEqual(duplicate.status, 409);
-    strictEqual((await problemOf(duplicate)).outcome, "not_executed");
+    strictEqual(duplicate.headers.get("retry-after"), "1");
+    // The first may be moving money right now: not "not_executed".
+    strictEqual((await problemOf(duplicate)).outcome, "unknown");
     strictEqual((await slow).status, 201);
     strictEqual(sandbox.investments.length, 2);
   });
@@ -442,7 +394,7 @@ for (const [name, open] of STORES) {
     strictEqual(sandbox.investments.length, 1);
   });
 
-  Deno.test(`server (${name}): keys are per caller token, and malformed keys are 400`, async () => {
+  Deno.test(`server (${name}): keys belong to the WhiteBIT account, shared by every caller token; malformed keys are 400`, async () => {
     await using stores = await open();
     const { sandbox, call, invest } = setup({ idempotencyStore: stores.store });
     const key = { "idempotency-key": "shared-name" };
@@ -454,14 +406,14 @@ for (const [name, open] of STORES) {
       headers: key,
     });
     strictEqual(otherCaller.status, 201);
-    strictEqual(otherCaller.headers.get("idempotent-replayed"), null);
-    strictEqual(sandbox.investments.length, 2);
-    for (const bad of ["", "x".repeat(256), "a b", "tab\there"]) {
+    strictEqual(otherCaller.headers.get("idempotent-replayed"), "true");
+    strictEqual(sandbox.investments.length, 1);
+    for (const bad of ["", "x".repeat(256), "a b", "tab\there", '"open', '"a"b"', '""']) {
       const response = await invest({ planId: PLAN.id, amount: "10" }, { "idempotency-key": bad });
       strictEqual(response.status, 400, JSON.stringify(bad));
       await problemOf(response);
     }
-    strictEqual(sandbox.investments.length, 2);
+    strictEqual(sandbox.investments.length, 1);
   });
 }
 

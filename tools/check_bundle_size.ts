@@ -19,8 +19,13 @@ import { bundleClient } from "./bundle_client.ts";
 
 /** The issue's target for the minified bundle, in bytes: 12 KB, read strictly as 12 000 bytes. */
 const TARGET_BYTES = 12_000;
-/** The ratchet: the size this check fails above (15 341 bytes measured, plus 1%). */
-const CEILING_BYTES = 15_500;
+/**
+ * The ratchet: the size this check fails above. 15 500 until the money-safety
+ * issue added bounded answer reads, clock healing, truthful read outcomes,
+ * bounded waits and reconciliation past 10 000 records: 19 344 bytes
+ * measured, plus a little. The restructure issue replaces it by a gzip budget.
+ */
+const CEILING_BYTES = 19_500;
 
 const dir = await Deno.makeTempDir({ prefix: "whitebit-bundle-" });
 try {

@@ -56,10 +56,10 @@ import {
   type WhiteBitClientOptions,
   WhiteBitError,
 } from "./mod.ts";
-import { CLOSE_PATH, INVEST_PATH } from "./paths.ts";
-import { formatTable } from "./table.ts";
-import { terminalCell, terminalJson, terminalText } from "./_terminal.ts";
-import { isRecord } from "./validate.ts";
+import { CLOSE_PATH, INVEST_PATH } from "./client/_paths.ts";
+import { formatTable } from "./cli/_table.ts";
+import { terminalCell, terminalJson, terminalText } from "./cli/_terminal.ts";
+import { isRecord } from "./client/_validate.ts";
 
 const PROGRAM = "deno run --allow-net --allow-env jsr:@lending/whitebit/cli";
 const VERSION = `${denoJson.name} ${denoJson.version}`;

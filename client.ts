@@ -19,7 +19,7 @@
  * @module
  */
 
-import { compareDecimal } from "./decimal.ts";
+import { compareDecimal } from "./client/_decimal.ts";
 import {
   AbortedError,
   DryRunError,
@@ -36,14 +36,14 @@ import {
   TimeoutError,
   WhiteBitError,
   type WhiteBitErrorOptions,
-} from "./errors.ts";
+} from "./client/errors.ts";
 import {
   readInterestPaymentsPage,
   readInvestmentsPage,
   readInvestResult,
   readPlans,
   readServerTime,
-} from "./parse.ts";
+} from "./client/_parse.ts";
 import {
   CLOSE_PATH,
   INTEREST_PATH,
@@ -53,9 +53,9 @@ import {
   MAX_OFFSET,
   PLANS_PATH,
   TIME_PATH,
-} from "./paths.ts";
-import { RateLimiter } from "./rate_limiter.ts";
-import { redactHeaders } from "./redact.ts";
+} from "./client/_paths.ts";
+import { RateLimiter } from "./client/rate_limiter.ts";
+import { redactHeaders } from "./client/_redact.ts";
 import { assertSigningKey, importApiSecret, signBody } from "./sign.ts";
 import {
   type FixedPlan,
@@ -66,7 +66,7 @@ import {
   type Page,
   PLAN_STATUS,
   type PlansParams,
-} from "./types.ts";
+} from "./client/types.ts";
 import {
   assertDecimalAmount,
   assertDelay,
@@ -74,7 +74,7 @@ import {
   isRecord,
   mustBe,
   QUERY_RULES,
-} from "./validate.ts";
+} from "./client/_validate.ts";
 
 /**
  * A `fetch`-compatible function.

@@ -52,7 +52,7 @@ export {
   PLAN_STATUS,
   type PlansParams,
   type PlanStatus,
-} from "./types.ts";
+} from "./client/types.ts";
 export {
   AbortedError,
   AuthenticationError,
@@ -78,13 +78,17 @@ export {
   ValidationError,
   WhiteBitError,
   type WhiteBitErrorOptions,
-} from "./errors.ts";
-export { type AcquireOptions, RateLimiter, type RateLimiterOptions } from "./rate_limiter.ts";
+} from "./client/errors.ts";
+export {
+  type AcquireOptions,
+  RateLimiter,
+  type RateLimiterOptions,
+} from "./client/rate_limiter.ts";
 export { assertSigningKey, importApiSecret, signBody, type SignedBody } from "./sign.ts";
 export {
   assertDecimalAmount,
   assertIdentifier,
   assertIntegerInRange,
   isDecimalAmount,
-} from "./validate.ts";
-export { redactHeaders } from "./redact.ts";
+} from "./client/_validate.ts";
+export { redactHeaders } from "./client/_redact.ts";

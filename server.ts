@@ -44,7 +44,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { NonceWindowHealer } from "./_nonce_window.ts";
+import { NonceWindowHealer } from "./server/_nonce_window.ts";
 import {
   blockers,
   describeSettings,
@@ -52,18 +52,18 @@ import {
   readSettings,
   type SettingName,
   type Settings,
-} from "./_settings.ts";
+} from "./server/_settings.ts";
 import { type CallOptions, WhiteBitClient, type WhiteBitClientOptions } from "./client.ts";
-import type { Outcome } from "./errors.ts";
+import type { Outcome } from "./client/errors.ts";
 import {
   type IdempotencyStore,
   IdempotencyStoreFullError,
   MemoryIdempotencyStore,
   type StoredResponse,
-} from "./idempotency.ts";
-import { OPENAPI_DOCUMENT } from "./openapi.ts";
-import { type Problem, problem, problemFromError, trimProblem } from "./problem.ts";
-import { timingSafeEqual } from "./timing_safe_equal.ts";
+} from "./server/idempotency.ts";
+import { OPENAPI_DOCUMENT } from "./server/_openapi.ts";
+import { type Problem, problem, problemFromError, trimProblem } from "./server/_problem.ts";
+import { timingSafeEqual } from "./server/_timing_safe_equal.ts";
 import {
   assertDecimalAmount,
   assertIdentifier,
@@ -71,7 +71,7 @@ import {
   mustBe,
   QUERY_RULES,
   type Rule,
-} from "./validate.ts";
+} from "./client/_validate.ts";
 
 export {
   type IdempotencyRecord,
@@ -80,10 +80,13 @@ export {
   MemoryIdempotencyStore,
   type MemoryIdempotencyStoreOptions,
   type StoredResponse,
-} from "./idempotency.ts";
-export { DenoKvIdempotencyStore, type DenoKvIdempotencyStoreOptions } from "./kv_idempotency.ts";
-export { OPENAPI_DOCUMENT } from "./openapi.ts";
-export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./problem.ts";
+} from "./server/idempotency.ts";
+export {
+  DenoKvIdempotencyStore,
+  type DenoKvIdempotencyStoreOptions,
+} from "./server/deno_kv_store.ts";
+export { OPENAPI_DOCUMENT } from "./server/_openapi.ts";
+export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./server/_problem.ts";
 
 /**
  * One line of the access log: never a body, a header or a secret.

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { mustBe } from "./validate.ts";
+import { mustBe } from "./client/_validate.ts";
 
 const encoder = new TextEncoder();
 /** Printable ASCII: its UTF-8 bytes are its characters, so `btoa()` takes it as is. */

@@ -38,8 +38,8 @@ import {
   isDecimal,
   multiplyDecimal,
   subtractDecimal,
-} from "./decimal.ts";
-import { type LoopbackServer, serveLoopback } from "./loopback_server.ts";
+} from "./client/_decimal.ts";
+import { type LoopbackServer, serveLoopback } from "./sandbox/_loopback_server.ts";
 import {
   CLOSE_PATH,
   INTEREST_PATH,
@@ -50,9 +50,9 @@ import {
   PLANS_PATH,
   PRIVATE_PREFIX,
   TIME_PATH,
-} from "./paths.ts";
-import type { FixedPlan, InterestPayment, Investment } from "./types.ts";
-import { isRecord, mustBe } from "./validate.ts";
+} from "./client/_paths.ts";
+import type { FixedPlan, InterestPayment, Investment } from "./client/types.ts";
+import { isRecord, mustBe } from "./client/_validate.ts";
 
 export { addDecimal, compareDecimal, divideDecimal, isDecimal, multiplyDecimal, subtractDecimal };
 export type { LoopbackServer };

@@ -23,7 +23,7 @@ import {
   type WhiteBitSandboxOptions,
 } from "../testing.ts";
 import type { FetchLike, WhiteBitClientOptions } from "../client.ts";
-import { type AcquireOptions, RateLimiter } from "../rate_limiter.ts";
+import { type AcquireOptions, RateLimiter } from "../client/rate_limiter.ts";
 
 export const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
 export const ACCOUNT: SandboxAccount = {

@@ -6,7 +6,7 @@
  * "busy, retry in 1 s" forever.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { TIME_PATH } from "../../paths.ts";
+import { TIME_PATH } from "../../client/_paths.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
 import { ACCOUNT, PLAN, problemOf, setup, startServe, typeOf } from "../_server_fixtures.ts";
 

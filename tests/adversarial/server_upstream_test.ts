@@ -7,7 +7,7 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { WhiteBitClient } from "../../client.ts";
-import { INVEST_PATH } from "../../paths.ts";
+import { INVEST_PATH } from "../../client/_paths.ts";
 import { MemoryIdempotencyStore } from "../../server.ts";
 import { holding, ObservedLimiter, PLAN, problemOf, setup, typeOf } from "../_server_fixtures.ts";
 

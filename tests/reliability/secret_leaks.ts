@@ -34,7 +34,7 @@ Deno.test("every kind of error, printed every way and thrown uncaught, shows no 
   const { code, output } = await deno([
     "run",
     "--allow-net=127.0.0.1",
-    "tests/print_errors.ts",
+    "tests/reliability/_print_errors.ts",
     apiKey,
     apiSecret,
   ]);

@@ -33,15 +33,14 @@
 
 import { parseArgs } from "node:util";
 import denoJson from "./deno.json" with { type: "json" };
+import { assertDecimalAmount, assertIdentifier } from "./client/_validate.ts";
+import type { InvestFailure } from "./client/_reconcile.ts";
 import {
-  assertDecimalAmount,
-  assertIdentifier,
   AuthenticationError,
   CloseRejectedError,
   DryRunError,
   type FixedPlan,
   type InterestPayment,
-  type InvestFailure,
   type Investment,
   INVESTMENT_STATUS,
   InvestmentRejectedError,

@@ -6,7 +6,9 @@
  *
  * Runs on Deno, Deno Deploy, Cloudflare Workers, Node 20+ and Bun; its only
  * dependencies are `fetch` and `crypto.subtle`. A faithful local WhiteBIT to
- * test against is in `@lending/whitebit/testing`.
+ * test against is in `@lending/whitebit/testing`; the HTTP endpoint in
+ * `@lending/whitebit/server`; the signing primitives in
+ * `@lending/whitebit/sign`.
  *
  * @example Invest, and tell what a failure means for the money
  * ```ts
@@ -28,17 +30,8 @@
  * @module
  */
 
-export {
-  type CallOptions,
-  type FetchLike,
-  type FindInvestmentOptions,
-  type InvestFailure,
-  type InvestOptions,
-  type InvestParams,
-  type InvestResult,
-  WhiteBitClient,
-  type WhiteBitClientOptions,
-} from "./client.ts";
+export { WhiteBitClient } from "./client.ts";
+export type { CallOptions, WhiteBitClientOptions } from "./client/options.ts";
 export {
   type FixedPlan,
   type InterestPayment,
@@ -47,6 +40,8 @@ export {
   INVESTMENT_STATUS,
   type InvestmentsParams,
   type InvestmentStatus,
+  type InvestParams,
+  type InvestResult,
   type Page,
   type PagingParams,
   PLAN_STATUS,
@@ -59,8 +54,6 @@ export {
   CloseRejectedError,
   type CloseRejectionReason,
   DryRunError,
-  type DryRunErrorOptions,
-  errorFromResponse,
   InvestmentRejectedError,
   type InvestmentRejectionReason,
   NetworkError,
@@ -68,27 +61,14 @@ export {
   type Outcome,
   PermissionError,
   PreflightError,
-  type PreflightErrorOptions,
   type PreflightRejectionReason,
   type PreparedRequest,
   RateLimitError,
-  type ResponseDetails,
   ServerError,
   TimeoutError,
   ValidationError,
   WhiteBitError,
+  type WhiteBitErrorName,
   type WhiteBitErrorOptions,
 } from "./client/errors.ts";
-export {
-  type AcquireOptions,
-  RateLimiter,
-  type RateLimiterOptions,
-} from "./client/rate_limiter.ts";
-export { assertSigningKey, importApiSecret, signBody, type SignedBody } from "./sign.ts";
-export {
-  assertDecimalAmount,
-  assertIdentifier,
-  assertIntegerInRange,
-  isDecimalAmount,
-} from "./client/_validate.ts";
-export { redactHeaders } from "./client/_redact.ts";
+export { RateLimiter, type RateLimiterOptions } from "./client/rate_limiter.ts";

@@ -53,7 +53,8 @@ import {
   type SettingName,
   type Settings,
 } from "./server/_settings.ts";
-import { type CallOptions, WhiteBitClient, type WhiteBitClientOptions } from "./client.ts";
+import { WhiteBitClient } from "./client.ts";
+import type { CallOptions, WhiteBitClientOptions } from "./client/options.ts";
 import type { Outcome } from "./client/errors.ts";
 import {
   type IdempotencyStore,

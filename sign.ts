@@ -5,7 +5,7 @@
  *
  * @example Sign WhiteBIT's published test vector
  * ```ts
- * import { importApiSecret, signBody } from "@lending/whitebit";
+ * import { importApiSecret, signBody } from "@lending/whitebit/sign";
  * import { strictEqual } from "node:assert/strict";
  *
  * const key = await importApiSecret("test-secret");
@@ -34,7 +34,7 @@ const HEX = Array.from(
  *
  * @example
  * ```ts
- * import { importApiSecret, signBody, type SignedBody } from "@lending/whitebit";
+ * import { importApiSecret, signBody, type SignedBody } from "@lending/whitebit/sign";
  * import { strictEqual } from "node:assert/strict";
  *
  * const body = '{"request":"/api/v4/main-account/smart/investment","nonce":1700000000000}';
@@ -57,7 +57,7 @@ export interface SignedBody {
  *
  * @example
  * ```ts
- * import { importApiSecret } from "@lending/whitebit";
+ * import { importApiSecret } from "@lending/whitebit/sign";
  * import { strictEqual } from "node:assert/strict";
  *
  * const key = await importApiSecret("test-secret");
@@ -87,7 +87,7 @@ export async function importApiSecret(secret: string): Promise<CryptoKey> {
  *
  * @example
  * ```ts
- * import { assertSigningKey, importApiSecret } from "@lending/whitebit";
+ * import { assertSigningKey, importApiSecret } from "@lending/whitebit/sign";
  *
  * assertSigningKey(await importApiSecret("test-secret"));
  * ```
@@ -118,7 +118,7 @@ export function assertSigningKey(key: CryptoKey): void {
  *
  * @example
  * ```ts
- * import { importApiSecret, signBody } from "@lending/whitebit";
+ * import { importApiSecret, signBody } from "@lending/whitebit/sign";
  * import { strictEqual } from "node:assert/strict";
  *
  * const key = await importApiSecret("test-secret");

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { importApiSecret, signBody } from "../mod.ts";
+import { importApiSecret, signBody } from "../sign.ts";
 import { startSandboxProcess } from "./_sandbox.ts";
 import { fmt, interleave, median, printTable, verdict } from "./_stats.ts";
 

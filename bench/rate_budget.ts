@@ -15,7 +15,8 @@
  * @module
  */
 
-import { type FetchLike, RateLimitError, WhiteBitClient } from "../mod.ts";
+import { RateLimitError, WhiteBitClient } from "../mod.ts";
+import type { FetchLike } from "../client/options.ts";
 import { startSandboxProcess } from "./_sandbox.ts";
 import { fmt, verdict } from "./_stats.ts";
 

@@ -21,7 +21,7 @@
 
 import { Buffer } from "node:buffer";
 import { createHmac } from "node:crypto";
-import { importApiSecret, signBody } from "../mod.ts";
+import { importApiSecret, signBody } from "../sign.ts";
 import { ccxtWhitebit } from "./_ccxt.ts";
 import { fmt, interleave, median, printTable, throughput, verdict } from "./_stats.ts";
 

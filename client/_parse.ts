@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { InvestResult } from "../client.ts";
+import type { InvestResult } from "./types.ts";
 import { isDecimal } from "./_decimal.ts";
 import {
   type FixedPlan,

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { redactHeaders } from "@lending/whitebit";
+ * import { redactHeaders } from "./_redact.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * deepStrictEqual(
@@ -22,7 +22,7 @@
  *
  * @example
  * ```ts
- * import { redactHeaders } from "@lending/whitebit";
+ * import { redactHeaders } from "./_redact.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const shown = redactHeaders(new Headers({ "X-TXC-SIGNATURE": "ab12" }));

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { isDecimalAmount } from "@lending/whitebit";
+ * import { isDecimalAmount } from "./_validate.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(isDecimalAmount("0.000001"), true);
@@ -29,7 +29,7 @@ export const IDENTIFIER_PATTERN: RegExp = /^[A-Za-z0-9_-]{1,64}$/;
  *
  * @example
  * ```ts
- * import { isDecimalAmount } from "@lending/whitebit";
+ * import { isDecimalAmount } from "./_validate.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * deepStrictEqual(
@@ -51,7 +51,7 @@ export function isDecimalAmount(value: unknown): value is string {
  *
  * @example
  * ```ts
- * import { assertDecimalAmount } from "@lending/whitebit";
+ * import { assertDecimalAmount } from "./_validate.ts";
  * import { throws } from "node:assert/strict";
  *
  * assertDecimalAmount("100", "amount");
@@ -84,7 +84,7 @@ export function assertDecimalAmount(
  *
  * @example
  * ```ts
- * import { assertIdentifier } from "@lending/whitebit";
+ * import { assertIdentifier } from "./_validate.ts";
  * import { throws } from "node:assert/strict";
  *
  * assertIdentifier("8e667b4a-0b71-4988-8af5-9474dbfaeb51", "planId");
@@ -116,7 +116,7 @@ export function assertIdentifier(
  *
  * @example
  * ```ts
- * import { assertIntegerInRange } from "@lending/whitebit";
+ * import { assertIntegerInRange } from "./_validate.ts";
  * import { throws } from "node:assert/strict";
  *
  * assertIntegerInRange(100, "limit", { min: 1, max: 100 });

@@ -56,6 +56,51 @@ import { isRecord } from "./_validate.ts";
 export type Outcome = "not_executed" | "unknown";
 
 /**
+ * The `name` of every error class of this package. Tables keyed by it
+ * (`satisfies Record<WhiteBitErrorName, …>`) fail to compile until they
+ * handle a new class.
+ *
+ * @example A table from error to what to tell the user
+ * ```ts
+ * import { type WhiteBitErrorName, WhiteBitError } from "@lending/whitebit";
+ *
+ * const advice = {
+ *   WhiteBitError: "WhiteBIT answered unexpectedly",
+ *   ValidationError: "fix the request",
+ *   AuthenticationError: "check the API key and secret",
+ *   PermissionError: "enable the key, or ask WhiteBIT for lending access",
+ *   InvestmentRejectedError: "see the reason",
+ *   CloseRejectedError: "see the reason",
+ *   PreflightError: "see the reason; nothing was sent",
+ *   DryRunError: "nothing was sent",
+ *   NonceError: "call syncTime() and try again",
+ *   RateLimitError: "wait, then try again",
+ *   ServerError: "reconcile before trying again",
+ *   NetworkError: "reconcile before trying again",
+ *   TimeoutError: "reconcile before trying again",
+ *   AbortedError: "reconcile before trying again",
+ * } satisfies Record<WhiteBitErrorName, string>;
+ * const error = new WhiteBitError("odd", { outcome: "unknown", requestPath: "/x" });
+ * console.log(advice[error.name]);
+ * ```
+ */
+export type WhiteBitErrorName =
+  | "WhiteBitError"
+  | "ValidationError"
+  | "AuthenticationError"
+  | "PermissionError"
+  | "InvestmentRejectedError"
+  | "CloseRejectedError"
+  | "PreflightError"
+  | "DryRunError"
+  | "NonceError"
+  | "RateLimitError"
+  | "ServerError"
+  | "NetworkError"
+  | "TimeoutError"
+  | "AbortedError";
+
+/**
  * Why WhiteBIT refused an investment (its 422 `code`, never its text).
  *
  * @example
@@ -224,8 +269,11 @@ export const NOT_SENT = "Nothing was sent.";
  * ```
  */
 export class WhiteBitError extends Error {
-  /** Always `"WhiteBitError"`. */
-  override name = "WhiteBitError";
+  /**
+   * The class's name, one of {@linkcode WhiteBitErrorName}: key tables by it
+   * (`"WhiteBitError"` here).
+   */
+  override readonly name: WhiteBitErrorName = "WhiteBitError";
   /** The HTTP status, or `undefined` when WhiteBIT gave no answer. */
   readonly status: number | undefined;
   /** WhiteBIT's `code` field, if any. Branch on this, never on message text. */
@@ -308,7 +356,7 @@ export class WhiteBitError extends Error {
  */
 export class ValidationError extends WhiteBitError {
   /** Always `"ValidationError"`. */
-  override name = "ValidationError";
+  override readonly name: "ValidationError" = "ValidationError";
 }
 
 /**
@@ -331,7 +379,7 @@ export class ValidationError extends WhiteBitError {
  */
 export class AuthenticationError extends WhiteBitError {
   /** Always `"AuthenticationError"`. */
-  override name = "AuthenticationError";
+  override readonly name: "AuthenticationError" = "AuthenticationError";
 }
 
 /**
@@ -353,7 +401,7 @@ export class AuthenticationError extends WhiteBitError {
  */
 export class PermissionError extends WhiteBitError {
   /** Always `"PermissionError"`. */
-  override name = "PermissionError";
+  override readonly name: "PermissionError" = "PermissionError";
 }
 
 const REJECTION_REASONS: Record<number, InvestmentRejectionReason> = {
@@ -384,7 +432,7 @@ const REJECTION_REASONS: Record<number, InvestmentRejectionReason> = {
  */
 export class InvestmentRejectedError extends WhiteBitError {
   /** Always `"InvestmentRejectedError"`. */
-  override name = "InvestmentRejectedError";
+  override readonly name: "InvestmentRejectedError" = "InvestmentRejectedError";
   /** Why, from WhiteBIT's `code`; `"unknown"` for a code not documented. */
   readonly reason: InvestmentRejectionReason;
 
@@ -426,7 +474,7 @@ const CLOSE_REJECTION_REASONS: Record<number, CloseRejectionReason> = {
  */
 export class CloseRejectedError extends WhiteBitError {
   /** Always `"CloseRejectedError"`. */
-  override name = "CloseRejectedError";
+  override readonly name: "CloseRejectedError" = "CloseRejectedError";
   /** Why, from WhiteBIT's `code`; `"unknown"` for a code not documented. */
   readonly reason: CloseRejectionReason;
 
@@ -440,32 +488,6 @@ export class CloseRejectedError extends WhiteBitError {
     super(message, options);
     this.reason = CLOSE_REJECTION_REASONS[options.code ?? -1] ?? "unknown";
   }
-}
-
-/**
- * What a {@linkcode PreflightError} is built from.
- *
- * @example
- * ```ts
- * import { PreflightError, type PreflightErrorOptions } from "@lending/whitebit";
- * import { strictEqual } from "node:assert/strict";
- *
- * const options: PreflightErrorOptions = {
- *   outcome: "not_executed",
- *   requestPath: "/api/v4/main-account/smart/investment",
- *   params: { planId: "8e667b4a-0b71-4988-8af5-9474dbfaeb51", amount: "5" },
- *   reason: "amount_below_minimum",
- * };
- * const error = new PreflightError("Cannot invest 5: the minimum is 10", options);
- * strictEqual(error.reason, "amount_below_minimum");
- * strictEqual(error.params.amount, "5");
- * ```
- */
-export interface PreflightErrorOptions extends WhiteBitErrorOptions {
-  /** Why the investment was refused. */
-  reason: PreflightRejectionReason;
-  /** The plan as WhiteBIT listed it, if it did. */
-  plan?: FixedPlan;
 }
 
 /**
@@ -492,7 +514,7 @@ export interface PreflightErrorOptions extends WhiteBitErrorOptions {
  */
 export class PreflightError extends WhiteBitError {
   /** Always `"PreflightError"`. */
-  override name = "PreflightError";
+  override readonly name: "PreflightError" = "PreflightError";
   /** Why the investment was refused. */
   readonly reason: PreflightRejectionReason;
   /** The plan as WhiteBIT listed it, if it did. */
@@ -504,7 +526,15 @@ export class PreflightError extends WhiteBitError {
    * @param message What went wrong.
    * @param options The details, the reason and the plan.
    */
-  constructor(message: string, options: PreflightErrorOptions) {
+  constructor(
+    message: string,
+    options: WhiteBitErrorOptions & {
+      /** Why the investment was refused. */
+      reason: PreflightRejectionReason;
+      /** The plan as WhiteBIT listed it, if it did. */
+      plan?: FixedPlan;
+    },
+  ) {
     super(message, options);
     this.reason = options.reason;
     this.plan = options.plan;
@@ -539,35 +569,6 @@ export interface PreparedRequest {
 }
 
 /**
- * What a {@linkcode DryRunError} is built from.
- *
- * @example
- * ```ts
- * import { DryRunError, type DryRunErrorOptions, redactHeaders } from "@lending/whitebit";
- * import { strictEqual } from "node:assert/strict";
- *
- * const path = "/api/v4/main-account/smart/plans";
- * const options: DryRunErrorOptions = {
- *   outcome: "not_executed",
- *   requestPath: path,
- *   request: {
- *     method: "POST",
- *     url: `https://whitebit.com${path}`,
- *     headers: redactHeaders({ "X-TXC-APIKEY": "key-1234", "X-TXC-SIGNATURE": "81d08e85" }),
- *     body: JSON.stringify({ request: path, nonce: 1700000000000 }),
- *   },
- * };
- * const error = new DryRunError(`Dry run: the request to ${path} was signed but not sent.`, options);
- * strictEqual(error.request.headers["x-txc-signature"], "[redacted]");
- * strictEqual(error.outcome, "not_executed");
- * ```
- */
-export interface DryRunErrorOptions extends WhiteBitErrorOptions {
-  /** The request that was not sent. */
-  request: PreparedRequest;
-}
-
-/**
  * A client made with `dryRun: true` builds and signs each request, then
  * stops with this error instead of sending it (`outcome: "not_executed"`):
  * no request, no rate-limit slot, nothing at WhiteBIT. `request` shows what
@@ -587,7 +588,7 @@ export interface DryRunErrorOptions extends WhiteBitErrorOptions {
  */
 export class DryRunError extends WhiteBitError {
   /** Always `"DryRunError"`. */
-  override name = "DryRunError";
+  override readonly name: "DryRunError" = "DryRunError";
   /** The request that was not sent. */
   readonly request: PreparedRequest;
 
@@ -597,7 +598,13 @@ export class DryRunError extends WhiteBitError {
    * @param message What was not sent.
    * @param options The details and the prepared request.
    */
-  constructor(message: string, options: DryRunErrorOptions) {
+  constructor(
+    message: string,
+    options: WhiteBitErrorOptions & {
+      /** The request that was not sent. */
+      request: PreparedRequest;
+    },
+  ) {
     super(message, options);
     this.request = options.request;
   }
@@ -626,7 +633,7 @@ export class DryRunError extends WhiteBitError {
  */
 export class NonceError extends WhiteBitError {
   /** Always `"NonceError"`. */
-  override name = "NonceError";
+  override readonly name: "NonceError" = "NonceError";
 }
 
 /**
@@ -648,7 +655,7 @@ export class NonceError extends WhiteBitError {
  */
 export class RateLimitError extends WhiteBitError {
   /** Always `"RateLimitError"`. */
-  override name = "RateLimitError";
+  override readonly name: "RateLimitError" = "RateLimitError";
 }
 
 /**
@@ -670,7 +677,7 @@ export class RateLimitError extends WhiteBitError {
  */
 export class ServerError extends WhiteBitError {
   /** Always `"ServerError"`. */
-  override name = "ServerError";
+  override readonly name: "ServerError" = "ServerError";
 }
 
 /**
@@ -691,7 +698,7 @@ export class ServerError extends WhiteBitError {
  */
 export class NetworkError extends WhiteBitError {
   /** Always `"NetworkError"`. */
-  override name = "NetworkError";
+  override readonly name: "NetworkError" = "NetworkError";
 }
 
 /**
@@ -712,7 +719,7 @@ export class NetworkError extends WhiteBitError {
  */
 export class TimeoutError extends WhiteBitError {
   /** Always `"TimeoutError"`. */
-  override name = "TimeoutError";
+  override readonly name: "TimeoutError" = "TimeoutError";
 }
 
 /**
@@ -734,7 +741,7 @@ export class TimeoutError extends WhiteBitError {
  */
 export class AbortedError extends WhiteBitError {
   /** Always `"AbortedError"`. */
-  override name = "AbortedError";
+  override readonly name: "AbortedError" = "AbortedError";
 }
 
 /**
@@ -742,7 +749,8 @@ export class AbortedError extends WhiteBitError {
  *
  * @example
  * ```ts
- * import { errorFromResponse, PermissionError, type ResponseDetails } from "@lending/whitebit";
+ * import { PermissionError } from "@lending/whitebit";
+ * import { errorFromResponse, type ResponseDetails } from "./errors.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const details: ResponseDetails = {
@@ -786,16 +794,30 @@ interface ParsedBody {
   fieldErrors: Record<string, string[]>;
 }
 
-/** The 422 rejection class of each state-changing path. */
-const REJECTIONS: Record<string, typeof WhiteBitError> = {
-  [INVEST_PATH]: InvestmentRejectedError,
-  [CLOSE_PATH]: CloseRejectedError,
+/** The classes an answer from WhiteBIT can map to, by name. */
+const ANSWER_ERRORS = {
+  WhiteBitError,
+  ValidationError,
+  AuthenticationError,
+  PermissionError,
+  InvestmentRejectedError,
+  CloseRejectedError,
+  NonceError,
+  RateLimitError,
+  ServerError,
+} satisfies Partial<Record<WhiteBitErrorName, typeof WhiteBitError>>;
+type AnswerErrorName = keyof typeof ANSWER_ERRORS;
+
+/** The 422 rejection of each state-changing path. */
+const REJECTIONS: Record<string, AnswerErrorName> = {
+  [INVEST_PATH]: "InvestmentRejectedError",
+  [CLOSE_PATH]: "CloseRejectedError",
 };
-/** The class of the other 4xx statuses that have their own. */
-const BY_STATUS: Record<number, typeof WhiteBitError> = {
-  400: ValidationError,
-  401: AuthenticationError,
-  403: PermissionError,
+/** The error of the other 4xx statuses that have their own. */
+const BY_STATUS: Record<number, AnswerErrorName> = {
+  400: "ValidationError",
+  401: "AuthenticationError",
+  403: "PermissionError",
 };
 const NONCE_TEXT = /\bnonce\b/i;
 
@@ -809,7 +831,8 @@ const NONCE_TEXT = /\bnonce\b/i;
  *
  * @example
  * ```ts
- * import { errorFromResponse, InvestmentRejectedError } from "@lending/whitebit";
+ * import { InvestmentRejectedError } from "@lending/whitebit";
+ * import { errorFromResponse } from "./errors.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const error = errorFromResponse({
@@ -829,7 +852,7 @@ export function errorFromResponse(details: ResponseDetails): WhiteBitError {
   const body = parseBody(text);
   const refused = status >= 400 && status < 500;
   const outcome: Outcome = refused || !stateChanging ? "not_executed" : "unknown";
-  const ErrorClass = errorClassOf(status, requestPath, body, refused);
+  const ErrorClass = ANSWER_ERRORS[errorNameOf(status, requestPath, body, refused)];
   let described = describe(body);
   if (described.length > MAX_QUOTED) described = `${described.slice(0, MAX_QUOTED)}… (cut)`;
   return new ErrorClass(
@@ -859,16 +882,16 @@ function retryAfterMsOf(header: string | undefined): number | undefined {
 }
 
 /** By HTTP status first, then the body: which class the error of an answer is. */
-function errorClassOf(
+function errorNameOf(
   status: number,
   requestPath: string,
   body: ParsedBody,
   refused: boolean,
-): typeof WhiteBitError {
-  if (status === 429) return body.json ? NonceError : RateLimitError;
-  if (refused && NONCE_TEXT.test(body.message)) return NonceError;
+): AnswerErrorName {
+  if (status === 429) return body.json ? "NonceError" : "RateLimitError";
+  if (refused && NONCE_TEXT.test(body.message)) return "NonceError";
   return (status === 422 && REJECTIONS[requestPath]) || BY_STATUS[status] ||
-    (status >= 500 ? ServerError : WhiteBitError);
+    (status >= 500 ? "ServerError" : "WhiteBitError");
 }
 
 /** WhiteBIT's code, message and field messages, in brackets (nothing if there are none). */

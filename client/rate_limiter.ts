@@ -52,28 +52,6 @@ export interface RateLimiterOptions {
   windowMs?: number;
 }
 
-/**
- * Options of {@linkcode RateLimiter.acquire}.
- *
- * @example Give up after five seconds, or when the caller leaves
- * ```ts
- * import { type AcquireOptions, RateLimiter } from "@lending/whitebit";
- *
- * const options: AcquireOptions = { maxWaitMs: 5_000, signal: new AbortController().signal };
- * const release = await new RateLimiter().acquire(options);
- * release();
- * ```
- */
-export interface AcquireOptions {
-  /** Aborts the wait; the promise then rejects with its reason. */
-  signal?: AbortSignal;
-  /**
-   * The longest wait in milliseconds (0 to 2^31 − 1). Past it the promise
-   * rejects with a `DOMException` named `"TimeoutError"`. Default: no limit.
-   */
-  maxWaitMs?: number;
-}
-
 /** Hands a waiting caller its slot's release function. */
 type Grant = (release: () => void) => void;
 
@@ -137,11 +115,21 @@ export class RateLimiter {
    * ```
    *
    * @param options An `AbortSignal` that aborts the wait (the promise then
-   * rejects with its reason), or {@linkcode AcquireOptions}.
+   * rejects with its reason), or `{ signal, maxWaitMs }`.
    * @returns A function that frees the slot `windowMs` from now.
    * @throws {RangeError} If `maxWaitMs` is not a whole number from 0 to 2^31 − 1.
    */
-  acquire(options: AbortSignal | AcquireOptions = {}): Promise<() => void> {
+  acquire(
+    options: AbortSignal | {
+      /** Aborts the wait; the promise then rejects with its reason. */
+      signal?: AbortSignal;
+      /**
+       * The longest wait in milliseconds (0 to 2^31 − 1). Past it the promise
+       * rejects with a `DOMException` named `"TimeoutError"`. Default: no limit.
+       */
+      maxWaitMs?: number;
+    } = {},
+  ): Promise<() => void> {
     const { signal, maxWaitMs } = options instanceof AbortSignal ? { signal: options } : options;
     if (maxWaitMs !== undefined) assertDelay(maxWaitMs, "acquire a slot", "maxWaitMs");
     return new Promise((resolve, reject) => {

@@ -341,3 +341,46 @@ export interface InterestPaymentsParams extends PagingParams {
   /** Only payments in this currency (the plan's `interestTicker`). */
   ticker?: string;
 }
+
+/**
+ * What {@linkcode WhiteBitClient.invest} takes.
+ *
+ * @example
+ * ```ts
+ * import { type InvestParams, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const params: InvestParams = { planId: sandbox.plans[1].id, amount: "0.5" }; // never 0.5 as a number
+ * await client.invest(params);
+ * strictEqual(sandbox.investments[0].amount, "0.5");
+ * ```
+ */
+export interface InvestParams {
+  /** The fixed plan's id. */
+  planId: string;
+  /** The amount as a plain positive decimal string, such as `"100"` or `"0.5"`. */
+  amount: string;
+}
+
+/**
+ * A created investment.
+ *
+ * @example
+ * ```ts
+ * import { type InvestResult, WhiteBitClient } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+ * const result: InvestResult = await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * strictEqual(result.id, sandbox.investments[0].id);
+ * ```
+ */
+export interface InvestResult {
+  /** WhiteBIT's id of the new investment. */
+  id: string;
+}

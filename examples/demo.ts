@@ -9,13 +9,9 @@
  * @module
  */
 
-import {
-  type FetchLike,
-  InvestmentRejectedError,
-  redactHeaders,
-  WhiteBitClient,
-  WhiteBitError,
-} from "../mod.ts";
+import { InvestmentRejectedError, WhiteBitClient, WhiteBitError } from "../mod.ts";
+import { redactHeaders } from "../client/_redact.ts";
+import type { FetchLike } from "../client/options.ts";
 import { WhiteBitSandbox } from "../testing.ts";
 
 const sandbox = new WhiteBitSandbox();

@@ -22,8 +22,8 @@ import {
   WhiteBitSandbox,
   type WhiteBitSandboxOptions,
 } from "../testing.ts";
-import type { FetchLike, WhiteBitClientOptions } from "../client.ts";
-import { type AcquireOptions, RateLimiter } from "../client/rate_limiter.ts";
+import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
+import { RateLimiter } from "../client/rate_limiter.ts";
 
 export const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
 export const ACCOUNT: SandboxAccount = {
@@ -117,7 +117,7 @@ export class ObservedLimiter extends RateLimiter {
     return new Promise((resolve) => this.#asked.push(resolve));
   }
 
-  override acquire(options?: AbortSignal | AcquireOptions): Promise<() => void> {
+  override acquire(options?: Parameters<RateLimiter["acquire"]>[0]): Promise<() => void> {
     const slot = super.acquire(options);
     this.#asked.shift()?.();
     return slot;

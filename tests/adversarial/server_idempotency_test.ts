@@ -14,7 +14,7 @@ import {
   type StoredResponse,
 } from "../../server.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
-import type { FetchLike } from "../../client.ts";
+import type { FetchLike } from "../../client/options.ts";
 import {
   ACCOUNT,
   holding,

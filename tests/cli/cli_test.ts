@@ -2,7 +2,7 @@
 // exit codes. Attacks on it are in adversarial/cli_input_test.ts.
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { importApiSecret, signBody } from "../../mod.ts";
+import { importApiSecret, signBody } from "../../sign.ts";
 import {
   cli,
   DEMO_ACTIVE,

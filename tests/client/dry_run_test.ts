@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { DryRunError, importApiSecret, RateLimiter, signBody, WhiteBitClient } from "../../mod.ts";
+import { DryRunError, RateLimiter, WhiteBitClient } from "../../mod.ts";
+import { importApiSecret, signBody } from "../../sign.ts";
 
 const API_KEY = "DRYRUN-KEY-3a9f1c";
 const API_SECRET = "DRYRUN-SECRET-7e2b4d";

@@ -3,7 +3,6 @@ import {
   AuthenticationError,
   CloseRejectedError,
   type CloseRejectionReason,
-  errorFromResponse,
   InvestmentRejectedError,
   type InvestmentRejectionReason,
   NonceError,
@@ -14,6 +13,7 @@ import {
   ValidationError,
   WhiteBitError,
 } from "../../mod.ts";
+import { errorFromResponse } from "../../client/errors.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";
 const CLOSE = "/api/v4/main-account/smart/investment/close";

@@ -1,6 +1,7 @@
 import { deepStrictEqual, rejects, strictEqual, throws } from "node:assert/strict";
-import { assertSigningKey, importApiSecret, signBody, WhiteBitClient } from "../../mod.ts";
-import type { FetchLike } from "../../mod.ts";
+import { WhiteBitClient } from "../../mod.ts";
+import { assertSigningKey, importApiSecret, signBody } from "../../sign.ts";
+import type { FetchLike } from "../../client/options.ts";
 import { Buffer } from "node:buffer";
 import {
   INVEST_BODY,

@@ -1,10 +1,6 @@
 import { rejects, strictEqual, throws } from "node:assert/strict";
-import {
-  assertDecimalAmount,
-  assertIdentifier,
-  isDecimalAmount,
-  WhiteBitClient,
-} from "../../mod.ts";
+import { WhiteBitClient } from "../../mod.ts";
+import { assertDecimalAmount, assertIdentifier, isDecimalAmount } from "../../client/_validate.ts";
 
 const GOOD = ["100", "0.000001", "1", "10.5", "0.1", "12345678901234567890.123456789012345678"];
 const BAD_STRINGS = [

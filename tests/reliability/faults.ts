@@ -8,7 +8,6 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import {
-  type FetchLike,
   InvestmentRejectedError,
   NetworkError,
   type Outcome,
@@ -17,6 +16,7 @@ import {
   WhiteBitClient,
   WhiteBitError,
 } from "../../mod.ts";
+import type { FetchLike } from "../../client/options.ts";
 import { addDecimal, type SandboxFault, subtractDecimal, WhiteBitSandbox } from "../../testing.ts";
 import { assertNoSecrets, views } from "../_leak_scan.ts";
 import { seededRandom } from "../_prng.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
-import { importApiSecret, signBody } from "../../mod.ts";
+import { importApiSecret, signBody } from "../../sign.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";

@@ -1,0 +1,123 @@
+/**
+ * Reconciliation of an investment whose outcome is unknown: a search of the
+ * investments history for the failed call's plan and amount, created at or
+ * after the attempt, reading only as far as it must and saying "not found"
+ * (`null`) only when that is proven. The rules are documented on
+ * {@linkcode WhiteBitClient.findInvestment}.
+ *
+ * @example
+ * ```ts
+ * import { findInvestment } from "./_reconcile.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const found = await findInvestment({
+ *   plans: () => Promise.resolve([]),
+ *   page: () => Promise.resolve({ offset: 0, limit: 100, records: [] }),
+ * }, {
+ *   requestPath: "/api/v4/main-account/smart/investment",
+ *   outcome: "unknown",
+ *   params: { planId: "p1", amount: "100" },
+ *   attemptedAt: 1_800_000_000_000,
+ * }, {});
+ * strictEqual(found, null); // an empty history: provably not there
+ * ```
+ *
+ * @module
+ */
+
+import { compareDecimal } from "./_decimal.ts";
+import { MAX_LIMIT, MAX_OFFSET } from "./_paths.ts";
+import { ENDPOINTS } from "./_endpoints.ts";
+import type { WhiteBitError } from "./errors.ts";
+import type { CallOptions } from "./options.ts";
+import type { FixedPlan, Investment, Page } from "./types.ts";
+import { assertDecimalAmount, assertIdentifier, mustBe } from "./_validate.ts";
+
+/** How far before the attempt an investment may have been stamped, by default: clocks differ. */
+const DEFAULT_TOLERANCE_MS = 60_000;
+
+/**
+ * What reconciliation reads from a failed invest: a {@linkcode WhiteBitError}
+ * has it all, and so has its JSON, kept to reconcile later.
+ */
+export type InvestFailure = Pick<
+  WhiteBitError,
+  "requestPath" | "outcome" | "params" | "attemptedAt"
+>;
+
+/** The reads reconciliation makes. */
+export interface HistoryReader {
+  /** The plans offered (to learn the plan's currency). */
+  plans(): Promise<FixedPlan[]>;
+  /** One full page of the investments history, newest first, in `ticker` if given. */
+  page(offset: number, ticker: string | undefined): Promise<Page<Investment>>;
+}
+
+/**
+ * Finds the investment a failed `invest()` may have made, or `null` if there
+ * provably is none.
+ *
+ * @throws {TypeError} If `error` is not from `invest()` or lacks what is needed.
+ * @throws {RangeError} If `toleranceMs` is negative, or more of the history
+ *   than WhiteBIT serves would have to be read.
+ */
+export async function findInvestment(
+  reader: HistoryReader,
+  error: InvestFailure,
+  options: CallOptions & { toleranceMs?: number },
+): Promise<Investment | null> {
+  const path = ENDPOINTS.invest.path;
+  if (error?.requestPath !== path) {
+    throw new TypeError(
+      mustBe("find investment", "the error's requestPath", path, error?.requestPath),
+    );
+  }
+  if (error.outcome === "not_executed") return null;
+  const { planId, amount } = error.params ?? {};
+  assertIdentifier(planId, "params.planId");
+  assertDecimalAmount(amount, "params.amount");
+  if (!Number.isFinite(error.attemptedAt)) {
+    throw new TypeError(
+      mustBe("find investment", '"attemptedAt"', "a number", error.attemptedAt),
+    );
+  }
+  const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+  if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
+    throw new RangeError(
+      mustBe("find investment", '"toleranceMs"', "a number >= 0", toleranceMs),
+    );
+  }
+  const attemptedAt = error.attemptedAt as number;
+  const attempted = attemptedAt / 1000;
+  const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
+  const wanted = planId.toLowerCase();
+  const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
+  let best: Investment | null = null;
+  let previous = Infinity;
+  let newestFirst = true;
+  // Full pages from the newest: 101 of them reach the last offset served.
+  for (let offset = 0;; offset += MAX_LIMIT) {
+    const { records } = await reader.page(offset, ticker);
+    for (const investment of records) {
+      newestFirst &&= investment.created <= previous;
+      previous = investment.created;
+      if (
+        investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
+        compareDecimal(investment.amount, amount) === 0 &&
+        (best === null ||
+          Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
+      ) {
+        best = investment;
+      }
+    }
+    // The whole history read, or newest first and back past the attempt.
+    if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return best;
+    if (offset === MAX_OFFSET) {
+      throw new RangeError(
+        `Cannot find investment: WhiteBIT serves too little history to tell since ${
+          new Date(earliest * 1000).toISOString()
+        }: the outcome is unknown, not "not found"`,
+      );
+    }
+  }
+}

@@ -26,7 +26,6 @@ import type { Endpoint } from "./_endpoints.ts";
 import {
   AbortedError,
   DryRunError,
-  errorFromResponse,
   MAY_HAVE_RUN,
   NetworkError,
   NonceError,
@@ -38,6 +37,7 @@ import {
   WhiteBitError,
   type WhiteBitErrorOptions,
 } from "./errors.ts";
+import { errorFromResponse } from "./_answer_errors.ts";
 import { NonceClock } from "./_nonces.ts";
 import type { CallOptions, WhiteBitClientOptions } from "./options.ts";
 import { readServerTime } from "./_parse.ts";

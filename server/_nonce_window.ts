@@ -33,7 +33,7 @@ import { NonceError } from "../client/errors.ts";
  * @example
  * ```ts
  * import { isNonceWindowError } from "./_nonce_window.ts";
- * import { errorFromResponse } from "../client/errors.ts";
+ * import { errorFromResponse } from "../client/_answer_errors.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * const text = '{"code":0,"message":"Your nonce is more than 5 seconds lesser than the current nonce."}';

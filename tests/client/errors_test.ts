@@ -13,7 +13,7 @@ import {
   ValidationError,
   WhiteBitError,
 } from "../../mod.ts";
-import { errorFromResponse } from "../../client/errors.ts";
+import { errorFromResponse } from "../../client/_answer_errors.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";
 const CLOSE = "/api/v4/main-account/smart/investment/close";

@@ -315,20 +315,30 @@ export class Transport {
         ...details,
       });
     signal?.throwIfAborted();
-    // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms of cold start.
+    // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms
+    // of cold start. The timer stays pending for the whole timeout, so fetch
+    // gets a signal of its own, unlinked once the answer is read: the pending
+    // timer then holds an empty signal, not the request.
     const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    timeout.addEventListener("abort", abort);
+    signal?.addEventListener("abort", abort);
     const send = this.#fetch;
     let response: Response;
     let answer: { text: string; cut: boolean };
     try {
-      response = await send(this.baseUrl + path, { ...init, redirect: "manual", signal: combined });
+      response = await send(this.baseUrl + path, {
+        ...init,
+        redirect: "manual",
+        signal: controller.signal,
+      });
       answer = await readCapped(response);
     } catch (error) {
       // Which error it is, and its cause (the signal's reason after an
       // abort, none after a timeout). A refusal of the runtime before any
       // connection (no network permission) is provably not sent.
-      throw timeout.aborted && combined.reason === timeout.reason
+      throw timeout.aborted && !signal?.aborted
         ? failed(TimeoutError, `got no answer within ${this.#timeoutMs} ms`)
         : signal?.aborted
         ? failed(AbortedError, "was aborted after it was sent", { cause: signal.reason })
@@ -340,6 +350,9 @@ export class Transport {
         : failed(NetworkError, `failed without an answer (${describeCause(error)})`, {
           cause: error,
         });
+    } finally {
+      timeout.removeEventListener("abort", abort);
+      signal?.removeEventListener("abort", abort);
     }
     const { text, cut } = answer;
     const answered = { ...request, status: response.status, requestId: requestIdOf(response) };

@@ -124,7 +124,7 @@ export class Transport {
     this.#fetch = options.fetch ?? defaultFetch;
     this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com", options.fetch);
     const window = options.nonceWindow ?? true;
-    this.clock = new NonceClock({ now: options.now ?? Date.now, window });
+    this.clock = new NonceClock({ now: options.now ?? Date.now, window, lane: options.nonceLane });
     this.#apiKey = apiKey;
     this.#secret = apiSecret;
     this.#timeoutMs = delay("timeoutMs", options.timeoutMs ?? 10_000, 1);
@@ -193,7 +193,7 @@ export class Transport {
   ): Promise<T> {
     exchange.call.signal?.throwIfAborted();
     if (this.dryRun) {
-      const { request, headers, body } = await this.#sign(path, params);
+      const { request, headers, body } = await this.#sign(path, params, this.clock.next());
       throw this.#dryRunError(request, { method: "POST", headers, body });
     }
     const waiting = this.#waitFor(path, exchange.call);
@@ -201,7 +201,9 @@ export class Transport {
     try {
       const releaseTurn = this.#sequencer && await waiting.turn(this.#sequencer);
       try {
-        const { request, headers, body } = await this.#sign(path, params);
+        const nonce = this.clock.next();
+        if (nonce.waitMs > 0) await waiting.pause(nonce.waitMs);
+        const { request, headers, body } = await this.#sign(path, params, nonce);
         return await this.#exchange(request, {
           method: "POST",
           headers,
@@ -223,26 +225,36 @@ export class Transport {
    * abort the wait; past `maxWaitMs` in all, it fails with a
    * {@linkcode RateLimitError} whose `outcome` is `"not_executed"`.
    */
-  #waitFor(path: string, call: CallOptions): { turn(limiter: RateLimiter): Promise<() => void> } {
+  #waitFor(path: string, call: CallOptions): {
+    turn(limiter: RateLimiter): Promise<() => void>;
+    pause(ms: number): Promise<void>;
+  } {
     const maxWaitMs = call.maxWaitMs ?? this.#maxWaitMs;
     if (call.maxWaitMs !== undefined) delay("maxWaitMs", maxWaitMs, 0);
     const signals = [call.signal, call.waitSignal].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const since = performance.now();
+    const left = () => Math.max(0, Math.ceil(maxWaitMs - (performance.now() - since)));
+    const tooLong = (cause?: unknown) =>
+      new RateLimitError(
+        `No turn to send came within ${maxWaitMs} ms (the client's rate limit${
+          this.#sequencer ? " and strict nonce order" : ", nonces ahead of the clock"
+        }). ${NOT_SENT}`,
+        { requestPath: path, outcome: "not_executed", cause },
+      );
     return {
       turn: async (limiter) => {
-        const left = Math.max(0, Math.ceil(maxWaitMs - (performance.now() - since)));
         try {
-          return await limiter.acquire({ signal, maxWaitMs: left });
+          return await limiter.acquire({ signal, maxWaitMs: left() });
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
-          throw new RateLimitError(
-            `No turn to send came within ${maxWaitMs} ms (the client's rate limit${
-              this.#sequencer ? " and strict nonce order" : ""
-            }). ${NOT_SENT}`,
-            { requestPath: path, outcome: "not_executed", cause: error },
-          );
+          throw tooLong(error);
         }
+      },
+      // A window nonce too far ahead of the clock waits for it (it was reserved: order holds).
+      pause: async (ms) => {
+        if (ms > left()) throw tooLong();
+        await sleep(ms, signal);
       },
     };
   }
@@ -262,12 +274,13 @@ export class Transport {
     });
   }
 
-  /** Builds and signs the body of one request, taking its nonce now. */
+  /** Builds and signs the body of one request with its nonce; `attemptedAt` is now. */
   async #sign(
     path: string,
     params: Record<string, unknown>,
+    { nonce }: { nonce: number },
   ): Promise<{ request: RequestFacts; headers: Record<string, string>; body: string }> {
-    const { nonce, attemptedAt } = this.clock.next();
+    const attemptedAt = Math.floor(this.clock.now() + this.clock.offsetMs);
     const body = JSON.stringify({
       request: path,
       nonce,

@@ -20,12 +20,12 @@ async function deno(args: string[]): Promise<{ code: number; output: string }> {
   return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
 }
 
-/** The `_test.ts` files under `dir` (a path from the repository's root), in every folder. */
+/** The tests and their fixtures: every `.ts` file under `dir` (a path from the repository's root). */
 async function* testFiles(dir: string): AsyncGenerator<string> {
   for await (const entry of Deno.readDir(`${root}${dir}`)) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory) yield* testFiles(path);
-    else if (entry.name.endsWith("_test.ts")) yield path;
+    else if (entry.name.endsWith(".ts")) yield path;
   }
 }
 

@@ -148,7 +148,7 @@ Deno.test("ledger: interest is amount × percent / 100 / interestRatio, cut (not
   strictEqual(ledger.investments()[0].interestPaid, "0.00001666");
 });
 
-Deno.test("ledger: maturity on the clock — nothing before the term, all of it at the term, once, whatever the clock does next", () => {
+Deno.test("ledger: maturity on the clock — nothing before the term, all of it as of the term, once, whatever the clock does next", () => {
   const time = clock();
   const ledger = ledgerAt(time.now);
   ledger.invest({ apiKey: KEY, planId: "p1", amount: "10", nonce: 1 });
@@ -156,7 +156,7 @@ Deno.test("ledger: maturity on the clock — nothing before the term, all of it 
   time.set(due * 1000 - 1);
   ledger.settle();
   deepStrictEqual([ledger.investments()[0].status, ledger.balance(KEY, "USDT")], [1, "990"]);
-  time.set(due * 1000);
+  time.set(due * 1000 + 86_400_000); // first looked at a day after its term
   ledger.settle();
   const [investment] = ledger.investments();
   deepStrictEqual(
@@ -172,7 +172,7 @@ Deno.test("ledger: maturity on the clock — nothing before the term, all of it 
   }
   strictEqual(ledger.payments().length, 1);
   strictEqual(ledger.balance(KEY, "USDT"), "1000.1");
-  strictEqual(ledger.investments()[0].updated, due, "paid at its term, not when settled");
+  strictEqual(ledger.payments()[0].timestamp, due, "paid at its term, not when settled");
 });
 
 Deno.test("ledger: a plan that runs out has status 2 until money comes back, by close or at maturity", () => {

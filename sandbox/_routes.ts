@@ -89,11 +89,11 @@ export interface RoutesOptions {
   now: () => number;
 }
 
-/** What an endpoint answers: a refusal of WhiteBIT's, or a success and its JSON. */
-type Reply = Answer | { status: 200 | 201; body: object };
+/** A success and its JSON. */
+type Success = { status: 200 | 201; body: object };
 
-/** An endpoint: reads a request that passed WhiteBIT's checks, and answers. */
-type Endpoint = (request: Authenticated, ledger: Ledger) => Reply;
+/** An endpoint: reads a request that passed WhiteBIT's checks, and answers with a success or WhiteBIT's refusal. */
+type Endpoint = (request: Authenticated, ledger: Ledger) => Success | Answer;
 
 type Env = { Variables: { request: Authenticated } };
 
@@ -142,8 +142,8 @@ export function createRoutes(options: RoutesOptions): (request: Request) => Prom
   });
   for (const [path, endpoint] of Object.entries(ENDPOINTS)) {
     app.post(path, (c) => {
-      const reply = endpoint(c.get("request"), ledger);
-      return c.json(reply.body, reply.status);
+      const { status, body } = endpoint(c.get("request"), ledger);
+      return c.json(body, status);
     });
   }
   app.notFound((c) => c.body(null, 404));
@@ -233,7 +233,7 @@ const CLOSE_REPLIES = {
   closed: { status: 200, body: {} },
   not_found: validationFailed({ id: [MESSAGES.investmentNotFound] }),
   already_closed: ANSWERS.alreadyClosed,
-} as const satisfies Record<CloseResult, Reply>;
+} as const satisfies Record<CloseResult, Success | Answer>;
 
 /** Close: an active investment early; its amount goes back to the balance, no interest. */
 const close: Endpoint = ({ apiKey, params }, ledger) => {

@@ -58,6 +58,14 @@ export interface WhiteBitClientOptions {
    * last one, so this client sends one request at a time.
    */
   nonceWindow?: boolean;
+  /**
+   * Window mode only: this client's share of the key's nonces, those ≡
+   * `index` (mod `count`), so that up to `count` instances on one key (each
+   * with its own `index`) can never pick the same nonce. `0 ≤ index < count ≤
+   * 1000`. Each lane has `1000 / count` nonces per second; a faster burst
+   * waits for the clock. Default: the whole key.
+   */
+  nonceLane?: { index: number; count: number };
   /** Milliseconds from sending a request to its complete answer (1 to 2^31 − 1). Default 10 000. */
   timeoutMs?: number;
   /** How often a 429 (never executed) is retried with a fresh nonce. Default 2. */

@@ -67,7 +67,7 @@ export async function readParams(
   const endpoint: Endpoint = ENDPOINTS[route.endpoint];
   if (route.from === "query") return fromQuery(c, endpoint);
   if (route.from === "path") {
-    const params = c.req.param() as Record<string, string>;
+    const params: Record<string, string> = c.req.param();
     const text = await c.req.text();
     const invalid = checkFields(params, endpoint) ??
       (text.trim() === "" ? undefined : await emptyObject(c, text));
@@ -129,10 +129,13 @@ async function jsonBody(
   return { value };
 }
 
+/** No parameters: what a path route's body may hold. */
+const NONE: Pick<Endpoint, "params" | "required"> = { params: {}, required: [] };
+
 /** A path route's optional body: an empty JSON object, or the problem with it. */
 async function emptyObject(c: Context, text: string): Promise<Problem | undefined> {
   const parsed = await jsonBody(c, text);
-  return "problem" in parsed ? parsed.problem : checkFields(parsed.value, { params: {} });
+  return "problem" in parsed ? parsed.problem : checkFields(parsed.value, NONE);
 }
 
 /**
@@ -142,13 +145,13 @@ async function emptyObject(c: Context, text: string): Promise<Problem | undefine
  */
 function checkFields(
   value: Record<string, unknown>,
-  endpoint: Pick<Endpoint, "params"> & { required?: readonly string[] },
+  endpoint: Pick<Endpoint, "params" | "required">,
   fieldErrors: Record<string, string[]> = {},
 ): Problem | undefined {
   for (const [name, param] of Object.entries(endpoint.params)) {
     try {
       if (!Object.hasOwn(value, name)) {
-        if (endpoint.required?.includes(name)) {
+        if (endpoint.required.includes(name)) {
           throw new TypeError(`Cannot use "${name}": it is required`);
         }
         continue;

@@ -48,7 +48,11 @@ export interface Route {
   status: 200 | 201 | 204;
   /** Whether an `Idempotency-Key` makes it run at most once per key. */
   idempotent: boolean;
-  /** Calls the client with the checked parameters; resolves to the success's JSON body. */
+  /**
+   * Calls the client; resolves to the success's JSON body. `params` have
+   * passed the endpoint's checks: that is what the casts to the client's
+   * parameter types rest on.
+   */
   call(
     client: WhiteBitClient,
     params: Record<string, unknown>,

@@ -39,7 +39,7 @@ import {
 } from "./errors.ts";
 import { errorFromResponse } from "./_answer_errors.ts";
 import { NonceClock } from "./_nonces.ts";
-import type { CallOptions, WhiteBitClientOptions } from "./options.ts";
+import type { CallOptions, WhiteBitClientOptions, WhiteBitEvent } from "./options.ts";
 import { readServerTime } from "./_parse.ts";
 import { TIME_PATH } from "./_paths.ts";
 import { RateLimiter } from "./rate_limiter.ts";
@@ -92,6 +92,7 @@ export class Transport {
   readonly #secret: string | CryptoKey;
   #key: Promise<CryptoKey> | undefined;
   readonly #fetch: FetchLike;
+  readonly #onEvent: ((event: WhiteBitEvent) => void) | undefined;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
@@ -122,6 +123,7 @@ export class Transport {
       );
     }
     this.#fetch = options.fetch ?? defaultFetch;
+    this.#onEvent = options.onEvent;
     this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com", options.fetch);
     const window = options.nonceWindow ?? true;
     this.clock = new NonceClock({ now: options.now ?? Date.now, window, lane: options.nonceLane });
@@ -314,6 +316,49 @@ export class Transport {
     init: RequestInit,
     exchange: Exchange<T>,
   ): Promise<T> {
+    if (!this.#onEvent) return await this.#send(request, init, exchange);
+    const { requestPath, nonce } = request;
+    const started = performance.now();
+    this.#emit({
+      type: "request",
+      method: init.method ?? "GET",
+      requestPath,
+      nonce,
+      params: request.params ?? {},
+      attemptedAt: request.attemptedAt,
+    });
+    try {
+      return await this.#send(request, init, exchange, started);
+    } catch (error) {
+      this.#emit({
+        type: "error",
+        requestPath,
+        nonce,
+        error: (error as Error)?.name ?? String(error),
+        outcome: (error as WhiteBitError)?.outcome,
+        status: (error as WhiteBitError)?.status,
+        durationMs: performance.now() - started,
+      });
+      throw error;
+    }
+  }
+
+  /** Hands an event to `onEvent`; what the hook throws never reaches the call. */
+  #emit(event: WhiteBitEvent): void {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // an audit hook must not change a call's result
+    }
+  }
+
+  /** Sends one request and reads its answer, with `started` set when events are on. */
+  async #send<T>(
+    request: RequestFacts,
+    init: RequestInit,
+    exchange: Exchange<T>,
+    started?: number,
+  ): Promise<T> {
     const { signal } = exchange.call;
     const path = request.requestPath;
     const sent = exchange.stateChanging ? MAY_HAVE_RUN : READ_ONLY;
@@ -369,6 +414,16 @@ export class Transport {
     }
     const { text, cut } = answer;
     const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
+    if (started !== undefined) {
+      this.#emit({
+        type: "response",
+        requestPath: path,
+        nonce: request.nonce,
+        status: answered.status,
+        requestId: answered.requestId,
+        durationMs: performance.now() - started,
+      });
+    }
     if (cut && response.ok) {
       throw failed(
         WhiteBitError,

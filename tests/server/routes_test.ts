@@ -75,6 +75,38 @@ Deno.test("route table: each path answers the methods it lists, and 405 with the
   strictEqual(closes.length, 1, "only the POST of the close route reached WhiteBIT");
 });
 
+Deno.test("route table: a lookalike path is 404, not 405; without a token every method is 401", async () => {
+  const { sandbox, call } = setupServer();
+  const lookalikes = [
+    "/v1/plans/",
+    "/V1/plans",
+    "/v1/investments/",
+    "/v1/investments/x",
+    "/v1/investments//close",
+    "/v1/investments/a/b/close",
+    "/v1/investments/x/close/",
+    "/healthz/x",
+  ];
+  for (const path of lookalikes) {
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const response = await call(path, { method });
+      strictEqual(response.status, 404, `${method} ${path}`);
+      strictEqual(response.headers.get("allow"), null, `${method} ${path}`);
+      await response.body?.cancel();
+    }
+  }
+  for (const path of [...Object.keys(ALLOW), ...lookalikes]) {
+    for (const method of METHODS) {
+      if (path === "/healthz" && ALLOW[path].includes(method)) continue; // no token needed
+      const response = await call(path.replace(":id", "x"), { method, token: null });
+      strictEqual(response.status, 401, `${method} ${path}`);
+      strictEqual(response.headers.get("allow"), null, `${method} ${path}`);
+      await response.body?.cancel();
+    }
+  }
+  strictEqual(sandbox.requests.length, 0);
+});
+
 Deno.test("OpenAPI: the routes of the table, their parameters and bodies from ENDPOINTS", () => {
   const paths = OPENAPI_DOCUMENT.paths as Record<string, Record<string, Record<string, unknown>>>;
   deepStrictEqual(

@@ -1,13 +1,27 @@
 /**
  * What the tests share: a sandbox account and plans, one `setup()` that
  * builds a sandbox and a client on it (with the bodies the client sent), and
- * a clock a test can move. Each test passes only what differs.
+ * a clock a test can move. Each test passes only what differs. For the
+ * server: `setupServer()`, an app in process on that client with helpers
+ * to call it, the idempotency stores to run a test against, and
+ * `deno serve server.ts` as a real process.
  *
  * @module
  */
 
+import { ok, strictEqual } from "node:assert/strict";
 import { WhiteBitClient } from "../client.ts";
-import type { WhiteBitClientOptions } from "../client/options.ts";
+import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
+import { RateLimiter } from "../client/rate_limiter.ts";
+import {
+  type AccessLogEntry,
+  createApp,
+  type CreateAppOptions,
+  DenoKvIdempotencyStore,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
+  type Problem,
+} from "../server.ts";
 import {
   type SandboxAccount,
   type SandboxPlan,
@@ -86,4 +100,196 @@ export function setup(options: SetupOptions = {}): {
     },
   });
   return { sandbox, client, planId: sandbox.plans[0].id, sent };
+}
+
+// The server.
+
+/** The server's caller tokens: two, as during a rotation. */
+export const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
+
+/** {@linkcode ACCOUNT} with 1,000 USDT, whose balance the server's tests read. */
+export const SERVER_ACCOUNT: SandboxAccount = { ...ACCOUNT, balances: { USDT: "1000" } };
+
+/** What {@linkcode setupServer} takes: {@linkcode setup}'s options, and the app's. */
+export interface ServerSetupOptions extends SetupOptions {
+  /** The app's options that differ (`client`, `tokens` and `log` are set). */
+  app?: Partial<CreateAppOptions>;
+  /** Wraps the sandbox's `fetch`, the client's transport. */
+  wrapFetch?: (fetch: FetchLike) => FetchLike;
+}
+
+/** A request to the app: a token (`null` for none) and a JSON body. */
+export type CallInit = RequestInit & { token?: string | null; json?: unknown };
+
+/**
+ * {@linkcode setup}'s sandbox (with {@linkcode SERVER_ACCOUNT}) and client,
+ * and an app in process on that client, for {@linkcode TOKENS}, whose
+ * access log is kept in `logs`.
+ */
+export function setupServer(options: ServerSetupOptions = {}) {
+  const { app: appOptions, wrapFetch, account, client: clientOptions, ...rest } = options;
+  // `setup()` makes the sandbox: the client's transport wraps its fetch once it exists.
+  const upstream: { fetch?: FetchLike } = {};
+  const base = setup({
+    ...rest,
+    account: { ...SERVER_ACCOUNT, ...account },
+    client: {
+      retryDelayMs: 1,
+      ...clientOptions,
+      ...(wrapFetch ? { fetch: (input, init) => upstream.fetch!(input, init) } : {}),
+    },
+  });
+  upstream.fetch = wrapFetch?.(base.sandbox.fetch);
+  const logs: AccessLogEntry[] = [];
+  const app = createApp({
+    client: base.client,
+    tokens: TOKENS,
+    log: (entry) => logs.push(entry),
+    ...appOptions,
+  });
+  const call = async (path: string, init: CallInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    const token = init.token === undefined ? TOKENS[0] : init.token;
+    if (token !== null) headers.set("authorization", `Bearer ${token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(init.json);
+    }
+    return await app.fetch(new Request(`http://localhost${path}`, { ...init, headers, body }));
+  };
+  const invest = (json: unknown, headers: HeadersInit = {}, init: CallInit = {}) =>
+    call("/v1/investments", { method: "POST", json, headers, ...init });
+  return { ...base, app, logs, call, invest };
+}
+
+/**
+ * A transport that holds the `nth` request (1-based) until `open()`: the
+ * request has left the client, WhiteBIT has not seen it yet. `held`
+ * resolves once it is held.
+ */
+export function holding(nth = 1) {
+  let count = 0;
+  let open!: () => void;
+  let arrived!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  const held = new Promise<void>((resolve) => arrived = resolve);
+  const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
+    if (++count === nth) {
+      arrived();
+      await opened;
+    }
+    return await fetch(input, init);
+  };
+  return { wrap, held, open };
+}
+
+/** A rate limiter that tells when a call asks it for a slot (and may wait for one). */
+export class ObservedLimiter extends RateLimiter {
+  readonly #asked: (() => void)[] = [];
+
+  /** Resolves at the next call of `acquire`, once it is waiting. */
+  asked(): Promise<void> {
+    return new Promise((resolve) => this.#asked.push(resolve));
+  }
+
+  override acquire(options?: Parameters<RateLimiter["acquire"]>[0]): Promise<() => void> {
+    const slot = super.acquire(options);
+    this.#asked.shift()?.();
+    return slot;
+  }
+}
+
+/** The answer's problem document, checked for the fields every problem has. */
+export async function problemOf(response: Response): Promise<Problem> {
+  strictEqual(response.headers.get("content-type"), "application/problem+json");
+  const body = await response.json() as Problem;
+  strictEqual(body.status, response.status);
+  strictEqual(body.requestId, response.headers.get("x-request-id"));
+  ok(body.type.startsWith("urn:lending-whitebit:problem:"));
+  ok(body.title && body.detail);
+  return body;
+}
+
+/** The problem type URN of a slug. */
+export const typeOf = (slug: string): string => `urn:lending-whitebit:problem:${slug}`;
+
+/** Each shipped store, opened fresh, closed with `await using`. */
+export const STORES: [string, () => Promise<{ store: IdempotencyStore } & AsyncDisposable>][] = [
+  [
+    "memory store",
+    () =>
+      Promise.resolve({
+        store: new MemoryIdempotencyStore(),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      }),
+  ],
+  ["Deno KV store", async () => {
+    const kv = await Deno.openKv(":memory:");
+    return {
+      store: new DenoKvIdempotencyStore(kv),
+      [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
+    };
+  }],
+];
+
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+/** The settings `server.ts` reads. */
+export const SETTINGS = [
+  "WHITEBIT_API_KEY",
+  "WHITEBIT_API_SECRET",
+  "WHITEBIT_BASE_URL",
+  "LENDING_API_TOKENS",
+  "LENDING_CORS_ORIGINS",
+];
+
+/**
+ * Starts `deno serve server.ts` on 127.0.0.1, configured only by `env`
+ * (inherited variables of the settings' names are blanked). `allowEnv`:
+ * the `--allow-env` list (default: every setting; `[]` for none).
+ * `stderr` holds what it printed before listening; the access log is read
+ * when it is disposed.
+ */
+export async function startServe(env: Record<string, string>, allowEnv: string[] = SETTINGS) {
+  const blank = Object.fromEntries(SETTINGS.map((name) => [name, ""]));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--host=127.0.0.1",
+      "--port=0",
+      "--allow-net=127.0.0.1",
+      ...(allowEnv.length ? [`--allow-env=${allowEnv.join(",")}`] : []),
+      SERVER,
+    ],
+    env: { ...blank, ...env, NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // deno serve announces itself on stderr; the access log goes to stdout.
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const output: string[] = [];
+  let url: string | undefined;
+  const deadline = setTimeout(() => child.kill(), 30_000);
+  while (!url) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`deno serve exited: ${output.join("")}`);
+    output.push(value);
+    url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(""))?.[1];
+  }
+  clearTimeout(deadline);
+  const drain = (async () => {
+    while (!(await lines.read()).done) { /* the rest of stderr */ }
+  })();
+  const log = child.stdout.text();
+  return {
+    url,
+    stderr: output.join(""),
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      await child.status;
+      await drain;
+      ok(!(await log).includes(env.WHITEBIT_API_SECRET ?? "\u0000"), "no secret in the access log");
+    },
+  };
 }

@@ -70,6 +70,28 @@ export async function readSmallFile(
 }
 
 /**
+ * Reads a file of at most 64 KiB, or stdin for `-`.
+ *
+ * @example
+ * ```ts
+ * import { readFileOrStdin } from "./_input.ts";
+ * import { rejects } from "node:assert/strict";
+ *
+ * await rejects(readFileOrStdin("/no/such.json", "saved error"), /saved error "\/no\/such.json"/);
+ * ```
+ *
+ * @param from The file's path, or `-`.
+ * @param what What it is, for the messages, such as "saved error".
+ * @returns Its text.
+ * @throws {UsageError} If it cannot be read, is a directory or is too large.
+ */
+export async function readFileOrStdin(from: string, what: string): Promise<string> {
+  return from === "-"
+    ? await readBounded(Deno.stdin.readable, `the ${what} on stdin`)
+    : (await readSmallFile(from, `${what} ${JSON.stringify(from)}`)).text;
+}
+
+/**
  * Reads a stream as UTF-8 text (without a byte-order mark), refusing more
  * than 64 KiB.
  *

@@ -7,9 +7,9 @@
  * ```ts
  * import { output } from "./_output.ts";
  *
- * const out = output(true);
- * if (out.json) out.printJson({ id: "i1" }); // {"id": "i1"}, two-space indented
- * else out.print("Invested");
+ * const out = output(false); // true for --json
+ * if (out.json) out.printJson({ id: "i1" });
+ * else out.print("Invested: investment i1");
  * ```
  *
  * @module

@@ -30,7 +30,7 @@ import { type Flags, required, wholeNumber } from "./_args.ts";
 import { UnresolvedError, UsageError } from "./_errors.ts";
 import { EXIT } from "./_exit.ts";
 import { investmentsTable, isoTime } from "./_format.ts";
-import { readBounded, readSmallFile } from "./_input.ts";
+import { readFileOrStdin } from "./_input.ts";
 import type { Output } from "./_output.ts";
 
 /** How far in the future `--at` may be, for a clock that runs slow. */
@@ -67,7 +67,7 @@ export async function reconcile(
     throw new UsageError("Pass --from, or --plan, --amount and --at: not both");
   }
   const failure = typeof flags.from === "string"
-    ? savedFailure(await readInput(flags.from))
+    ? savedFailure(await readFileOrStdin(flags.from, "saved error"))
     : typedFailure(flags);
   const toleranceMs = wholeNumber(flags, "tolerance-ms");
   let found: Investment | null;
@@ -91,13 +91,6 @@ export async function reconcile(
     );
   } else out.print(notFound(failure, toleranceMs));
   return found ? EXIT.ok : EXIT.notFound;
-}
-
-/** A saved error from a file, or from stdin for `-`. */
-async function readInput(from: string): Promise<string> {
-  return from === "-"
-    ? await readBounded(Deno.stdin.readable, "the saved error on stdin")
-    : (await readSmallFile(from, `saved error ${JSON.stringify(from)}`)).text;
 }
 
 /**

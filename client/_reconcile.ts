@@ -66,13 +66,31 @@ export async function findInvestment(
   error: InvestFailure,
   options: CallOptions & { toleranceMs?: number },
 ): Promise<Investment | null> {
+  return (await findInvestments(reader, error, options))[0] ?? null;
+}
+
+/**
+ * Every investment a failed `invest()` may have made, the one created
+ * closest to the attempt first (ties: the newer first); empty if there
+ * provably is none. `until` (Unix ms) leaves out investments created after
+ * it: a server that knows its attempt cannot have run later.
+ *
+ * @throws {TypeError} If `error` is not from `invest()` or lacks what is needed.
+ * @throws {RangeError} If `toleranceMs` is negative, or more of the history
+ *   than WhiteBIT serves would have to be read.
+ */
+export async function findInvestments(
+  reader: HistoryReader,
+  error: InvestFailure,
+  options: CallOptions & { toleranceMs?: number; until?: number },
+): Promise<Investment[]> {
   const path = ENDPOINTS.invest.path;
   if (error?.requestPath !== path) {
     throw new TypeError(
       mustBe("find investment", "the error's requestPath", path, error?.requestPath),
     );
   }
-  if (error.outcome === "not_executed") return null;
+  if (error.outcome === "not_executed") return [];
   const { planId, amount } = error.params ?? {};
   assertIdentifier(planId, "params.planId");
   assertDecimalAmount(amount, "params.amount");
@@ -90,11 +108,14 @@ export async function findInvestment(
   const attemptedAt = error.attemptedAt as number;
   const attempted = attemptedAt / 1000;
   const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
+  const latest = (options.until ?? Infinity) / 1000;
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
-  let best: Investment | null = null;
+  const found: Investment[] = [];
   let previous = Infinity;
   let newestFirst = true;
+  const closest = () =>
+    found.sort((a, b) => Math.abs(a.created - attempted) - Math.abs(b.created - attempted));
   // Full pages from the newest: 101 of them reach the last offset served.
   for (let offset = 0;; offset += MAX_LIMIT) {
     const { records } = await reader.page(offset, ticker);
@@ -103,15 +124,13 @@ export async function findInvestment(
       previous = investment.created;
       if (
         investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
-        compareDecimal(investment.amount, amount) === 0 &&
-        (best === null ||
-          Math.abs(investment.created - attempted) < Math.abs(best.created - attempted))
+        investment.created <= latest && compareDecimal(investment.amount, amount) === 0
       ) {
-        best = investment;
+        found.push(investment);
       }
     }
     // The whole history read, or newest first and back past the attempt.
-    if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return best;
+    if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return closest();
     if (offset === MAX_OFFSET) {
       throw new RangeError(
         `Cannot find investment: WhiteBIT serves too little history to tell since ${

@@ -206,6 +206,11 @@ export class Transport {
         const nonce = this.clock.next();
         if (nonce.waitMs > 0) await waiting.pause(nonce.waitMs);
         const { request, headers, body } = await this.#sign(path, params, nonce);
+        exchange.call.beforeSend?.({
+          requestPath: path,
+          nonce: nonce.nonce,
+          attemptedAt: request.attemptedAt!,
+        });
         return await this.#exchange(request, {
           method: "POST",
           headers,
@@ -316,10 +321,11 @@ export class Transport {
     init: RequestInit,
     exchange: Exchange<T>,
   ): Promise<T> {
-    if (!this.#onEvent) return await this.#send(request, init, exchange);
+    if (!this.#onEvent && !exchange.call.onEvent) return await this.#send(request, init, exchange);
     const { requestPath, nonce } = request;
     const started = performance.now();
-    this.#emit({
+    const emit = (event: WhiteBitEvent) => this.#emit(event, exchange.call);
+    emit({
       type: "request",
       method: init.method ?? "GET",
       requestPath,
@@ -330,7 +336,7 @@ export class Transport {
     try {
       return await this.#send(request, init, exchange, started);
     } catch (error) {
-      this.#emit({
+      emit({
         type: "error",
         requestPath,
         nonce,
@@ -343,12 +349,14 @@ export class Transport {
     }
   }
 
-  /** Hands an event to `onEvent`; what the hook throws never reaches the call. */
-  #emit(event: WhiteBitEvent): void {
-    try {
-      this.#onEvent?.(event);
-    } catch {
-      // an audit hook must not change a call's result
+  /** Hands an event to the client's `onEvent`, then the call's; what a hook throws never reaches the call. */
+  #emit(event: WhiteBitEvent, call: CallOptions): void {
+    for (const hook of [this.#onEvent, call.onEvent]) {
+      try {
+        hook?.(event);
+      } catch {
+        // an audit hook must not change a call's result
+      }
     }
   }
 
@@ -422,7 +430,7 @@ export class Transport {
         status: answered.status,
         requestId: answered.requestId,
         durationMs: performance.now() - started,
-      });
+      }, exchange.call);
     }
     if (cut && response.ok) {
       throw failed(

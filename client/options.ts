@@ -151,6 +151,19 @@ export interface CallOptions {
    * {@linkcode WhiteBitClientOptions.maxWaitMs}. Default: the client's.
    */
   maxWaitMs?: number;
+  /**
+   * Called with this call's events, after the client's own `onEvent`: for
+   * a log that groups events by operation, such as a server's line per
+   * request. What it throws is ignored.
+   */
+  onEvent?: (event: WhiteBitEvent) => void;
+  /**
+   * Called synchronously on every attempt, after the request is signed and
+   * immediately before it is sent. If it throws, nothing is sent and the
+   * call rejects with what it threw: the last check that the caller may
+   * still send, such as a lease that must not have run out.
+   */
+  beforeSend?: (request: { requestPath: string; nonce: number; attemptedAt: number }) => void;
 }
 
 /**

@@ -69,3 +69,52 @@ Deno.test("onEvent: a dry run sends nothing, so says nothing", async () => {
   await client.invest({ planId, amount: "100" }).catch(() => {});
   deepStrictEqual(events, []);
 });
+
+Deno.test("a call's onEvent gets that call's events only, after the client's own", async () => {
+  const order: string[] = [];
+  const { client, planId } = setup({ client: { onEvent: (e) => order.push(`client ${e.type}`) } });
+  const first: WhiteBitEvent[] = [];
+  const second: WhiteBitEvent[] = [];
+  const [a, b] = await Promise.all([
+    client.invest({ planId, amount: "100" }, {
+      onEvent: (e) => (first.push(e), order.push(`call ${e.type}`)),
+    }),
+    client.invest({ planId, amount: "200" }, { onEvent: (e) => second.push(e) }),
+  ]);
+  ok(a.id !== b.id);
+  deepStrictEqual(first.map((e) => e.type === "request" && e.params.amount), ["100", false]);
+  deepStrictEqual(second.map((e) => e.type === "request" && e.params.amount), ["200", false]);
+  strictEqual(first[0].nonce, first[1].nonce);
+  ok(first[0].nonce !== second[0].nonce);
+  strictEqual(order.filter((line) => line.startsWith("client")).length, 4);
+  ok(order.indexOf("client request") < order.indexOf("call request"));
+});
+
+Deno.test("beforeSend runs on every attempt just before sending; if it throws, nothing is sent", async () => {
+  const { client, sandbox, planId, sent } = setup({ client: { retryDelayMs: 1 } });
+  sandbox.injectFault({ kind: "respond", status: 429, body: "<html/>" });
+  const seen: number[] = [];
+  await client.invest({ planId, amount: "100" }, {
+    beforeSend: ({ requestPath, nonce, attemptedAt }) => {
+      strictEqual(requestPath, PATHS.invest);
+      ok(Math.abs(attemptedAt - Date.now()) < 60_000);
+      seen.push(nonce);
+    },
+  });
+  deepStrictEqual(seen, sent.map((body) => body.nonce), "one call per attempt, with its nonce");
+  strictEqual(seen.length, 2);
+
+  const refusal = new Error("the lease ran out");
+  const events: WhiteBitEvent[] = [];
+  const before = sandbox.requests.length;
+  const error = await client.invest({ planId, amount: "100" }, {
+    onEvent: (event) => events.push(event),
+    beforeSend: () => {
+      throw refusal;
+    },
+  }).catch((e) => e);
+  strictEqual(error, refusal, "the call rejects with what beforeSend threw");
+  strictEqual(sandbox.requests.length, before, "nothing reached WhiteBIT");
+  deepStrictEqual(events, [], "nothing was sent, so no request event");
+  strictEqual(sandbox.investments.length, 1);
+});

@@ -8,6 +8,7 @@ import {
   type WhiteBitError,
 } from "../../mod.ts";
 import type { SandboxFault } from "../../testing.ts";
+import { findInvestments } from "../../client/_reconcile.ts";
 import {
   failedInvest,
   OTHER_PLAN,
@@ -244,4 +245,30 @@ Deno.test("findInvestment(): a history not served newest first is read to its en
   });
   strictEqual((await oldestFirst.findInvestment(error))?.id, made.id);
   deepStrictEqual(offsets, [0, 100, 200]);
+});
+
+Deno.test("findInvestments(): every match, closest to the attempt first, none created after `until`", async () => {
+  let now = T0;
+  const { client } = setup(() => now);
+  const ids: string[] = [];
+  for (const offset of [-30_000, 0, 20_000, 40_000]) {
+    now = T0 + offset;
+    ids.push((await client.invest({ planId: PLAN.id, amount: "100" })).id);
+  }
+  const failure = {
+    requestPath: INVEST,
+    outcome: "unknown" as const,
+    params: { planId: PLAN.id, amount: "100" },
+    attemptedAt: T0 + 1_000,
+  };
+  const reader = {
+    plans: () => client.plans(),
+    page: (offset: number, ticker: string | undefined) =>
+      client.investments({ ticker, offset, limit: 100 }),
+  };
+  const all = await findInvestments(reader, failure, {});
+  deepStrictEqual(all.map((investment) => investment.id), [ids[1], ids[2], ids[0], ids[3]]);
+  const until = await findInvestments(reader, failure, { until: T0 + 20_000 });
+  deepStrictEqual(until.map((investment) => investment.id), [ids[1], ids[2], ids[0]]);
+  strictEqual((await client.findInvestment(failure))?.id, ids[1]);
 });

@@ -158,6 +158,7 @@ const handler: LendingApp = {
   fetch(request, env, context) {
     return configure(env).app.fetch(request, env, context);
   },
+  close: () => configured?.app.close() ?? Promise.resolve(),
 };
 
 export default handler;

@@ -72,8 +72,7 @@ export async function findInvestment(
 /**
  * Every investment a failed `invest()` may have made, the one created
  * closest to the attempt first (ties: the newer first); empty if there
- * provably is none. `until` (Unix ms) leaves out investments created after
- * it: a server that knows its attempt cannot have run later.
+ * provably is none.
  *
  * @throws {TypeError} If `error` is not from `invest()` or lacks what is needed.
  * @throws {RangeError} If `toleranceMs` is negative, or more of the history
@@ -82,7 +81,7 @@ export async function findInvestment(
 export async function findInvestments(
   reader: HistoryReader,
   error: InvestFailure,
-  options: CallOptions & { toleranceMs?: number; until?: number },
+  options: CallOptions & { toleranceMs?: number },
 ): Promise<Investment[]> {
   const path = ENDPOINTS.invest.path;
   if (error?.requestPath !== path) {
@@ -108,7 +107,6 @@ export async function findInvestments(
   const attemptedAt = error.attemptedAt as number;
   const attempted = attemptedAt / 1000;
   const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
-  const latest = (options.until ?? Infinity) / 1000;
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
   const found: Investment[] = [];
@@ -124,7 +122,7 @@ export async function findInvestments(
       previous = investment.created;
       if (
         investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
-        investment.created <= latest && compareDecimal(investment.amount, amount) === 0
+        compareDecimal(investment.amount, amount) === 0
       ) {
         found.push(investment);
       }

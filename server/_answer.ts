@@ -23,11 +23,25 @@
 
 import type { Context } from "hono";
 import type { Outcome } from "../client/errors.ts";
+import type { WhiteBitEvent } from "../client/options.ts";
 import type { StoredResponse } from "./idempotency.ts";
 import { type Problem, problem } from "./_problem.ts";
 
 /** What the app's middleware and routes share on the Hono context. */
-export type ServerEnv = { Variables: { requestId: string; warning: string } };
+export type ServerEnv = {
+  Variables: {
+    requestId: string;
+    warning: string;
+    /** The client's events of this request, for its access-log line. */
+    events: WhiteBitEvent[];
+    eventsDropped: number;
+    /** Set when this request reconciled its `Idempotency-Key`'s earlier attempt. */
+    reconciled: Reconciled;
+  };
+};
+
+/** What reconciling an `Idempotency-Key` found: the earlier attempt's effect, or nothing. */
+export type Reconciled = "found" | "not-found";
 
 /** An answer, and what the server needs to know of it. */
 export interface Answer extends StoredResponse {
@@ -48,6 +62,7 @@ const RETRY_AFTER: Record<string, string> = {
   [typeOf("clock-skew")]: "10",
   [typeOf("idempotency-key-in-flight")]: "1",
   [typeOf("idempotency-store-unavailable")]: "1",
+  [typeOf("nonce-lane-unavailable")]: "5",
 };
 
 /**

@@ -39,8 +39,12 @@ import type { AccessLogEntry, CreateAppOptions, LendingApp } from "./options.ts"
 import { answer, send, type ServerEnv } from "./_answer.ts";
 import { bearerAuth, isBearerToken } from "./_auth.ts";
 import { type Call, type Deps, run } from "./_call.ts";
+import { IDEMPOTENCY_TTL_MS, SEND_MARGIN_MS } from "./_held_key.ts";
 import { accountDigest, idempotent } from "./_idempotency_key.ts";
-import { NonceWindowHealer } from "./_nonce_window.ts";
+import { LaneKeeper } from "./_lane_keeper.ts";
+import { fixedSenders, leasedSenders } from "./_senders.ts";
+import { MAX_LANES } from "../client/_nonces.ts";
+import type { WhiteBitClientOptions } from "../client/options.ts";
 import { OPENAPI_DOCUMENT } from "./_openapi.ts";
 import { limitBody, readParams } from "./_params.ts";
 import { problem } from "./_problem.ts";
@@ -82,11 +86,22 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
       "Cannot create app: a token must be 1 to 1024 visible ASCII characters (the token is not shown)",
     );
   }
-  const maxWaitMs = options.maxWaitMs ?? 15_000;
-  if (!Number.isInteger(maxWaitMs) || maxWaitMs < 0 || maxWaitMs > MAX_TIMER_MS) {
-    throw new RangeError(
-      mustBe("create app", '"maxWaitMs"', `a whole number from 0 to ${MAX_TIMER_MS}`, maxWaitMs),
-    );
+  const maxWaitMs = whole("maxWaitMs", options.maxWaitMs ?? 15_000, 0, MAX_TIMER_MS);
+  const leaseMs = whole(
+    "idempotencyLeaseMs",
+    options.idempotencyLeaseMs ?? 60_000,
+    SEND_MARGIN_MS + 5_000,
+    IDEMPOTENCY_TTL_MS,
+  );
+  const lanes = options.nonceLanes;
+  if (lanes) {
+    whole("nonceLanes.count", lanes.count, 1, MAX_LANES);
+    whole("nonceLanes.leaseMs", lanes.leaseMs ?? 30_000, 10_000, MAX_TIMER_MS);
+    if (options.client instanceof WhiteBitClient) {
+      throw new TypeError(
+        'Cannot create app: with "nonceLanes", pass the client\'s options, not a WhiteBitClient: the app makes one client per lane',
+      );
+    }
   }
   const client = options.client instanceof WhiteBitClient
     ? options.client
@@ -95,6 +110,7 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   const log = options.log === false
     ? undefined
     : options.log ?? ((entry: AccessLogEntry) => console.log(JSON.stringify(entry)));
+  const now = options.now ?? Date.now;
 
   const app = new Hono<ServerEnv>();
   app.use(requestId());
@@ -102,6 +118,9 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     const started = performance.now();
     await next();
     const warning = c.get("warning");
+    const events = c.get("events");
+    const eventsDropped = c.get("eventsDropped");
+    const reconciled = c.get("reconciled");
     log?.({
       time: new Date().toISOString(),
       requestId: c.get("requestId"),
@@ -110,6 +129,9 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       ...(warning ? { warning } : {}),
+      ...(reconciled ? { reconciled } : {}),
+      ...(events ? { events } : {}),
+      ...(eventsDropped ? { eventsDropped } : {}),
     });
   });
   app.use(secureHeaders());
@@ -118,18 +140,17 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
       origin: options.corsOrigins,
       allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
       allowMethods: ["GET", "POST"],
-      exposeHeaders: ["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+      exposeHeaders: [
+        "X-Request-Id",
+        "Retry-After",
+        "Idempotent-Replayed",
+        "Idempotent-Reconciled",
+      ],
       maxAge: 600,
     }));
   }
-  app.get(
-    "/healthz",
-    (c) =>
-      absent.length || !client
-        ? c.json({ status: "not-configured", missing: absent }, 503)
-        : c.json({ status: "ok" }),
-  );
   if (!client || absent.length) {
+    app.get("/healthz", (c) => c.json({ status: "not-configured", missing: absent }, 503));
     app.all("*", (c) =>
       answer(
         c,
@@ -138,20 +159,46 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
           `Missing: ${absent.join(", ")}. Nothing is sent to WhiteBIT until they are set.`,
         ),
       ));
-    return { fetch: (request, env, context) => app.fetch(request, env, context as never) };
+    return {
+      fetch: (request, env, context) => app.fetch(request, env, context as never),
+      close: () => Promise.resolve(),
+    };
   }
+  const scope = options.idempotencyScope !== undefined
+    ? Promise.resolve(options.idempotencyScope)
+    : accountDigest([
+      client.baseUrl,
+      options.client instanceof WhiteBitClient ? "" : options.client?.apiKey ?? "",
+    ]);
+  const holder = crypto.randomUUID();
   const deps: Deps = {
-    client,
+    senders: lanes
+      ? leasedSenders(
+        options.client as WhiteBitClientOptions,
+        new LaneKeeper({
+          store: lanes.store,
+          scope,
+          count: lanes.count,
+          leaseMs: lanes.leaseMs ?? 30_000,
+          holder,
+          now,
+        }),
+      )
+      : fixedSenders(client),
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
-    healer: new NonceWindowHealer(client),
     maxWaitMs,
-    scope: options.idempotencyScope !== undefined
-      ? Promise.resolve(options.idempotencyScope)
-      : accountDigest([
-        client.baseUrl,
-        options.client instanceof WhiteBitClient ? "" : options.client?.apiKey ?? "",
-      ]),
+    scope,
+    holder,
+    leaseMs,
+    now,
   };
+  app.get("/healthz", async (c) => {
+    if (!lanes) return c.json({ status: "ok" });
+    const sender = await deps.senders.take();
+    return "type" in sender
+      ? c.json({ status: "no-nonce-lane", detail: sender.detail }, 503)
+      : c.json({ status: "ok" });
+  });
   app.use(bearerAuth(tokens));
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
   for (const route of ROUTES) {
@@ -167,7 +214,20 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   }
   app.notFound((c) => answer(c, problem("not-found", `${c.req.method} ${c.req.path}`)));
   app.onError((_error, c) => answer(c, problem("internal", "The server failed unexpectedly.")));
-  return { fetch: (request, env, context) => app.fetch(request, env, context as never) };
+  return {
+    fetch: (request, env, context) => app.fetch(request, env, context as never),
+    close: () => deps.senders.close(),
+  };
+}
+
+/** A whole-number option from `min` to `max`, or a `RangeError` naming it. */
+function whole(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      mustBe("create app", `"${name}"`, `a whole number from ${min} to ${max}`, value),
+    );
+  }
+  return value;
 }
 
 /**
@@ -177,13 +237,13 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
 async function handle(c: Context<ServerEnv>, deps: Deps, route: Route): Promise<Response> {
   const read = await readParams(c, route);
   if ("problem" in read) return answer(c, read.problem);
-  const call: Call = async (options) => {
-    const body = await route.call(deps.client, read.params, options);
+  const call: Call = async (client, options) => {
+    const body = await route.call(client, read.params, options);
     return route.status === 204
       ? { status: 204, body: "", contentType: "" }
       : { status: route.status, body: JSON.stringify(body), contentType: "application/json" };
   };
-  return route.idempotent
-    ? await idempotent(c, deps, read.canonical, call)
-    : send(c, await run(c, deps, call));
+  if (route.idempotent) return await idempotent(c, deps, route, read, call);
+  const sender = await deps.senders.take();
+  return "type" in sender ? answer(c, sender) : send(c, await run(c, deps, sender, call));
 }

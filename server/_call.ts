@@ -1,15 +1,16 @@
 /**
  * One route's call to WhiteBIT through the client: bounded in its wait for
  * a rate-limit slot, dropped if the caller leaves before it is sent (never
- * once sent: its answer is kept for the replay), sent once more after one
- * shared `syncTime()` when WhiteBIT refuses its nonce window. Whatever
+ * once sent: its answer is kept for the replay), never sent once its nonce
+ * lane or its `Idempotency-Key`'s send deadline is gone, sent once more
+ * after one shared `syncTime()` when WhiteBIT refuses its nonce window, and
+ * its client events collected for the request's access-log line. Whatever
  * happens becomes an answer: the success, or the problem with its outcome.
  *
  * @example
  * ```ts
  * import { run } from "./_call.ts";
  * import { NonceWindowHealer } from "./_nonce_window.ts";
- * import { MemoryIdempotencyStore } from "./idempotency.ts";
  * import { WhiteBitClient } from "../client.ts";
  * import { WhiteBitSandbox } from "../testing.ts";
  * import { Hono } from "hono";
@@ -17,16 +18,10 @@
  *
  * const sandbox = new WhiteBitSandbox();
  * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
- * const deps = {
- *   client,
- *   store: new MemoryIdempotencyStore(),
- *   healer: new NonceWindowHealer(client),
- *   maxWaitMs: 1_000,
- *   scope: Promise.resolve("account"),
- * };
+ * const sender = { client, healer: new NonceWindowHealer(client) };
  * const app = new Hono();
  * app.get("/", async (c) => {
- *   const answer = await run(c, deps, async (options) => ({
+ *   const answer = await run(c, { maxWaitMs: 1_000, now: Date.now }, sender, async (client, options) => ({
  *     status: 200,
  *     body: JSON.stringify(await client.plans({}, options)),
  *     contentType: "application/json",
@@ -41,44 +36,134 @@
 
 import type { Context } from "hono";
 import type { WhiteBitClient } from "../client.ts";
-import type { CallOptions } from "../client/options.ts";
+import type { CallOptions, WhiteBitEvent } from "../client/options.ts";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import type { NonceWindowHealer } from "./_nonce_window.ts";
-import { type Answer, problemResponse } from "./_answer.ts";
+import { type Answer, problemResponse, type ServerEnv } from "./_answer.ts";
 import { type Problem, problem, problemFromError } from "./_problem.ts";
 
-/** A client call of one route: gets the wait bound and the caller's signal. */
-export type Call = (options: CallOptions) => Promise<StoredResponse>;
+/** A client call of one route: gets the client to send with, and the request's call options. */
+export type Call = (client: WhiteBitClient, options: CallOptions) => Promise<StoredResponse>;
+
+/** The client a request sends with, and what keeps it sending right. */
+export interface Sender {
+  /** The client: the app's, or the one of the nonce lane this instance holds. */
+  client: WhiteBitClient;
+  /** Keeps its requests inside WhiteBIT's nonce window. */
+  healer: NonceWindowHealer;
+  /** Throws a {@linkcode NotSentError} when the client may no longer send (its lane was lost). */
+  check?: () => void;
+}
+
+/** Where a request gets its {@linkcode Sender}. */
+export interface Senders {
+  /** The sender for a request now, or the problem that keeps any from sending. */
+  take(): Promise<Sender | Problem>;
+  /** Gives up what the senders hold (a nonce lane). */
+  close(): Promise<void>;
+}
 
 /** What the routes share. */
 export interface Deps {
-  /** The one client of the app. */
-  client: WhiteBitClient;
+  senders: Senders;
   /** Where `Idempotency-Key` records live. */
   store: IdempotencyStore;
-  /** Keeps the client's requests inside WhiteBIT's nonce window. */
-  healer: NonceWindowHealer;
   /** The longest a request waits for a rate-limit slot. */
   maxWaitMs: number;
   /** The key space of `Idempotency-Key`. */
   scope: Promise<string>;
+  /** This app instance, as a holder of idempotency keys. */
+  holder: string;
+  /** How long a key's holder holds it before others may reconcile it. */
+  leaseMs: number;
+  /** The clock of send deadlines, in milliseconds. */
+  now: () => number;
 }
 
+/**
+ * Thrown by a `beforeSend` check: the request must not leave, and nothing
+ * was sent; the problem says why.
+ */
+export class NotSentError extends Error {
+  /** What the caller is answered. */
+  readonly problem: Problem;
+
+  /** @param p The problem, with outcome `not_executed`. */
+  constructor(p: Problem) {
+    super(p.detail);
+    this.problem = p;
+  }
+}
+
+/** The most client events an access-log line carries; more are counted, not kept. */
+const MAX_EVENTS = 32;
 const CLOCK_SKEW = problem("clock-skew", "").type;
+
+/**
+ * This request's options for client calls: the wait bound, the caller's
+ * signal (a caller who left is not sent for), its events collected for the
+ * access log, and the sender's check (plus `sendBy`, a deadline on the
+ * `Deps.now` clock) just before each request leaves.
+ *
+ * @param c The request's context.
+ * @param deps The app's wait bound and clock.
+ * @param sender The client's check.
+ * @param sendBy The latest moment a request may leave, if there is one.
+ * @returns The options.
+ */
+export function callOptions(
+  c: Context<ServerEnv>,
+  deps: Pick<Deps, "maxWaitMs" | "now">,
+  sender: Sender,
+  sendBy?: number,
+): CallOptions {
+  return {
+    maxWaitMs: deps.maxWaitMs,
+    waitSignal: c.req.raw.signal,
+    onEvent: (event: WhiteBitEvent) => {
+      const events = c.get("events") ?? [];
+      if (events.length < MAX_EVENTS) events.push(event);
+      else c.set("eventsDropped", (c.get("eventsDropped") ?? 0) + 1);
+      c.set("events", events);
+    },
+    beforeSend: () => {
+      sender.check?.();
+      if (sendBy !== undefined && deps.now() >= sendBy) {
+        throw new NotSentError(
+          problem(
+            "server-busy",
+            "This request's turn to send came too late: its Idempotency-Key's lease would run out before WhiteBIT could act on it, so it was not sent. Send it again.",
+            { outcome: "not_executed" },
+          ),
+        );
+      }
+    },
+  };
+}
 
 /**
  * Runs one client call of a route; every failure becomes a problem.
  *
  * @param c The request's context: its signal tells whether the caller left.
- * @param deps The app's client, healer and wait bound.
+ * @param deps The app's wait bound and clock.
+ * @param sender The client and its healer.
  * @param call The call.
+ * @param sendBy The latest moment (on `deps.now`) a request of it may leave.
  * @returns Its answer.
  */
-export async function run(c: Context, deps: Deps, call: Call): Promise<Answer> {
-  const waitSignal = c.req.raw.signal;
+export async function run(
+  c: Context<ServerEnv>,
+  deps: Pick<Deps, "maxWaitMs" | "now">,
+  sender: Sender,
+  call: Call,
+  sendBy?: number,
+): Promise<Answer> {
+  const options = callOptions(c, deps, sender, sendBy);
+  const waitSignal = options.waitSignal!;
   try {
-    return await deps.healer.call(() => call({ maxWaitMs: deps.maxWaitMs, waitSignal }));
+    return await sender.healer.call(() => call(sender.client, options));
   } catch (error) {
+    if (error instanceof NotSentError) return problemResponse(error.problem);
     if (waitSignal.aborted && error === waitSignal.reason) {
       return problemResponse(
         problem(
@@ -89,7 +174,7 @@ export async function run(c: Context, deps: Deps, call: Call): Promise<Answer> {
       );
     }
     const p = problemFromError(error);
-    return problemResponse(p.type === CLOCK_SKEW ? clockSkew(p, deps.healer) : p);
+    return problemResponse(p.type === CLOCK_SKEW ? clockSkew(p, sender.healer) : p);
   }
 }
 

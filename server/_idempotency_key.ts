@@ -5,7 +5,10 @@
  * refused with `outcome: "unknown"`. Answers that say nothing was executed
  * free the key, so the same request can be sent again; any other answer is
  * kept, and if it cannot be, the key stays in flight (never freed: a retry
- * must not invest twice) while the caller still gets it.
+ * must not invest twice) while the caller still gets it. The instance that
+ * claims a key holds it with a lease and sends nothing in its last 15 s; a
+ * duplicate arriving after the lease ran out (its holder died mid-call)
+ * takes the key over and reconciles it (`_recover.ts`).
  *
  * @example
  * ```ts
@@ -21,41 +24,45 @@
  */
 
 import type { Context } from "hono";
-import {
-  type IdempotencyStore,
-  IdempotencyStoreFullError,
-  type StoredResponse,
-} from "./idempotency.ts";
+import { type IdempotencyLease, IdempotencyStoreFullError } from "./idempotency.ts";
 import { type Answer, answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import { type Call, type Deps, run } from "./_call.ts";
-import { problem, trimProblem } from "./_problem.ts";
+import { finish, type Held, IDEMPOTENCY_TTL_MS, release, SEND_MARGIN_MS } from "./_held_key.ts";
+import type { Params } from "./_params.ts";
+import { problem } from "./_problem.ts";
+import { reconcile } from "./_recover.ts";
+import type { Route } from "./_routes.ts";
 
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** The most bytes of a body kept for replay: a record stays far below Deno KV's 64 KiB. */
-const RECORD_BODY_LIMIT = 16 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** RFC 8941's sf-string, the IETF draft's form of the key: printable ASCII, `\"` and `\\` escaped. */
 const QUOTED_KEY = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
 const encoder = new TextEncoder();
 
 /**
- * Runs `call` at most once per WhiteBIT account and `Idempotency-Key`, or
- * at once when the request has no key.
+ * Runs a route's `call` at most once per WhiteBIT account and
+ * `Idempotency-Key`, or at once when the request has no key. A key whose
+ * holder's lease ran out is reconciled (see `_recover.ts`) instead of
+ * answering 409.
  *
  * @param c The request's context.
- * @param deps The app's store, key space, client and wait bound.
- * @param canonicalBody The body as the key's fingerprint holds it.
+ * @param deps The app's store, key space, senders, lease and wait bound.
+ * @param route The route: its endpoint and how to reconcile it.
+ * @param read The request's checked parameters and their canonical form.
  * @param call The route's call.
- * @returns The answer: fresh, replayed, or the problem with the key.
+ * @returns The answer: fresh, replayed, reconciled, or the problem with the key.
  */
 export async function idempotent(
   c: Context<ServerEnv>,
   deps: Deps,
-  canonicalBody: string,
+  route: Route,
+  read: Params,
   call: Call,
 ): Promise<Response> {
   const header = c.req.header("idempotency-key");
-  if (header === undefined) return send(c, await run(c, deps, call));
+  if (header === undefined) {
+    const sender = await deps.senders.take();
+    return "type" in sender ? answer(c, sender) : send(c, await run(c, deps, sender, call));
+  }
   const key = idempotencyKeyOf(header);
   if (key === undefined) {
     return answer(
@@ -71,11 +78,18 @@ export async function idempotent(
     );
   }
   const scoped = `${await deps.scope}:${key}`;
-  const fingerprint = `${c.req.method} ${c.req.path}\n${canonicalBody}`;
-  const { store } = deps;
+  const fingerprint = `${c.req.method} ${c.req.path}\n${read.canonical}`;
+  const { store, holder, leaseMs } = deps;
+  // The send deadline runs from before the claim: never later than the store's lease.
+  const sendBy = deps.now() + leaseMs - SEND_MARGIN_MS;
   let existing;
   try {
-    existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS);
+    existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS, {
+      holder,
+      endpoint: route.endpoint,
+      params: read.params,
+      leaseMs,
+    });
   } catch (error) {
     return send(c, storeProblem(error));
   }
@@ -87,75 +101,41 @@ export async function idempotent(
       }),
     );
   }
-  if (existing?.state === "in_flight") {
-    return answer(
-      c,
-      problem(
-        "idempotency-key-in-flight",
-        "A request with this Idempotency-Key is in progress, or its server stopped before its answer was kept: whether WhiteBIT acted on it is unknown until then. Send it again with the same key later; reconcile before using a new key.",
-        { outcome: "unknown" },
-      ),
-    );
-  }
+  if (existing?.state === "in_flight") return send(c, inFlight(existing.lease));
   if (existing?.state === "done") {
     c.header("Idempotent-Replayed", "true");
     return send(c, existing.response);
   }
-  const result = await run(c, deps, call);
-  if (result.outcome === "not_executed") {
-    // Nothing happened, so the same request may be sent again. If the store
-    // fails, the key stays in flight until it expires: 409, never a second investment.
-    await store.release(scoped).catch(() =>
-      c.set("warning", "idempotency key not released: it stays in flight until it expires")
-    );
-  } else {
-    await keep(store, scoped, fingerprint, result).catch(() =>
-      c.set(
-        "warning",
-        "idempotency answer not kept: the key stays in flight (409, outcome unknown) until it expires",
-      )
-    );
+  const sender = await deps.senders.take();
+  if ("type" in sender) {
+    if (existing?.state === "taken_over") {
+      // Nothing can be read to reconcile with: the key stays this instance's until its lease ends.
+      return send(c, inFlight(existing.lease));
+    }
+    await release(c, store, scoped, holder);
+    return answer(c, sender);
   }
-  return send(c, result);
+  const held: Held = { scoped, fingerprint, sender, sendBy };
+  if (existing?.state === "taken_over") {
+    return await reconcile(c, deps, route, held, existing.lease, call);
+  }
+  return await finish(c, deps, route, held, await run(c, deps, sender, call, sendBy));
 }
 
 /**
- * Keeps an answer for replay, cut to fit; if the store refuses it, tries
- * once more with the smallest record that still says what happened.
+ * The 409 for a key in flight. `Retry-After: 1`: the holder usually answers
+ * within a second; if it died, a retry after its lease reconciles the key.
  */
-async function keep(
-  store: IdempotencyStore,
-  key: string,
-  fingerprint: string,
-  result: Answer,
-): Promise<void> {
-  try {
-    await store.complete(
-      key,
-      fingerprint,
-      forRecord(result, RECORD_BODY_LIMIT),
-      IDEMPOTENCY_TTL_MS,
-    );
-  } catch {
-    await store.complete(key, fingerprint, forRecord(result, 1024), IDEMPOTENCY_TTL_MS);
-  }
-}
-
-/**
- * The answer as kept for replay, its body at most `limit` bytes: a problem
- * loses its field messages and most of its detail, never its type, status,
- * outcome or what reconciling needs; a success too large to keep (such as
- * an absurdly long id) is replayed as an `unknown` outcome to reconcile.
- */
-function forRecord(result: Answer, limit: number): StoredResponse {
-  const { status, body, contentType } = result;
-  if (encoder.encode(body).byteLength <= limit) return { status, body, contentType };
-  const p = result.problem ?? problem(
-    "upstream-error",
-    `WhiteBIT's answer (${status}) to the first request with this Idempotency-Key was too large to keep for replay; it may have been carried out: reconcile (GET /v1/investments) before sending it again.`,
-    { outcome: "unknown" },
+function inFlight(lease: IdempotencyLease | undefined): Answer {
+  return problemResponse(
+    problem(
+      "idempotency-key-in-flight",
+      lease
+        ? "A request with this Idempotency-Key is in progress: whether WhiteBIT acted on it is unknown until it answers. Send it again with the same key: once it answers you get its answer, and if its server stopped, the first retry after its lease reconciles it (reads WhiteBIT's history, answers with what the first request did, or carries it out if it did nothing). Never send it with a new key before then."
+        : "A request with this Idempotency-Key is in progress, or its server stopped before its answer was kept: whether WhiteBIT acted on it is unknown until then. Send it again with the same key later; reconcile before using a new key.",
+      { outcome: "unknown" },
+    ),
   );
-  return problemResponse(trimProblem(p, Math.floor(limit / 8)));
 }
 
 /** The 503 for a store that could not claim a key: nothing was sent. */

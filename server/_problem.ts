@@ -128,6 +128,14 @@ export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: str
     status: 503,
     title: "The Idempotency-Key store failed; nothing was sent",
   },
+  "nonce-lane-unavailable": {
+    status: 503,
+    title: "This instance holds no nonce lane of the WhiteBIT key; nothing was sent",
+  },
+  "idempotency-reconciliation-failed": {
+    status: 503,
+    title: "The earlier attempt with this Idempotency-Key could not be reconciled yet",
+  },
   "client-closed-request": {
     status: 499,
     title: "The caller left before the request was sent to WhiteBIT; nothing was sent",

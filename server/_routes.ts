@@ -2,8 +2,9 @@
  * The server's routes to WhiteBIT in one table: each route's method and
  * path, the WhiteBIT endpoint it calls (whose parameters and rules come
  * from the client's endpoint table), where those parameters are read from,
- * the status of a success, whether it honours `Idempotency-Key`, and how it
- * calls the client. The app registers its routes and its 405 answers from
+ * the status of a success, whether it honours `Idempotency-Key`, how it
+ * calls the client, and for a state-changing route how to reconcile a call
+ * whose holder died. The app registers its routes and its 405 answers from
  * it, and the OpenAPI document describes it: adding a route is one line
  * here.
  *
@@ -22,7 +23,11 @@
  */
 
 import type { WhiteBitClient } from "../client.ts";
-import type { ENDPOINTS } from "../client/_endpoints.ts";
+import { ENDPOINTS } from "../client/_endpoints.ts";
+import { MAX_LIMIT } from "../client/_paths.ts";
+import { findInvestments } from "../client/_reconcile.ts";
+import { INVESTMENT_STATUS } from "../client/types.ts";
+import { isRecord } from "../client/_validate.ts";
 import type { CallOptions } from "../client/options.ts";
 import type {
   InterestPaymentsParams,
@@ -58,11 +63,77 @@ export interface Route {
     params: Record<string, unknown>,
     options: CallOptions,
   ): Promise<unknown>;
+  /**
+   * For a route that honours `Idempotency-Key`: how to learn what a call
+   * did whose holder died mid-call (see {@linkcode Reconciler}).
+   */
+  reconcile?: Reconciler;
   /** What it does, for the OpenAPI document. */
   summary: string;
   /** What a success holds, for the OpenAPI document. */
   answer: string;
 }
+
+/**
+ * How a state-changing route learns, after the server holding its
+ * `Idempotency-Key` died mid-call, whether WhiteBIT carried the call out.
+ * Asked only once no request of that call can still reach WhiteBIT.
+ */
+export interface Reconciler {
+  /**
+   * What the call may have made, the likeliest first; empty if WhiteBIT
+   * provably did not carry it out. Throws if that cannot be told yet.
+   *
+   * @param client The client to read with.
+   * @param params The call's parameters.
+   * @param attemptedAt When the call's key was claimed (Unix ms): it was signed at or after it.
+   * @param options The reads' options.
+   */
+  find(
+    client: WhiteBitClient,
+    params: Record<string, unknown>,
+    attemptedAt: number,
+    options: CallOptions,
+  ): Promise<Made[]>;
+  /**
+   * The id a success's body names (an investment's): what another call of
+   * the same parameters could also have made, so each is the answer of one
+   * key only.
+   */
+  idOf?(body: unknown): string | undefined;
+}
+
+/** Something a call may have made: the body its success would have had. */
+export interface Made {
+  /** The success's JSON body, as {@linkcode Route.call} resolves it. */
+  body: unknown;
+  /** Its id, when another call could have made it too (see {@linkcode Reconciler.idOf}). */
+  id?: string;
+  /** When WhiteBIT created it, in Unix seconds on WhiteBIT's clock. */
+  created?: number;
+}
+
+/** An investment, found by its plan, amount and time: each is the answer of one key only. */
+const INVEST_RECONCILER: Reconciler = {
+  find: async (client, params, attemptedAt, options) =>
+    (await findInvestments(
+      {
+        plans: () => client.plans({}, options),
+        page: (offset, ticker) => client.investments({ ticker, limit: MAX_LIMIT, offset }, options),
+      },
+      { requestPath: ENDPOINTS.invest.path, outcome: "unknown", params, attemptedAt },
+      options,
+    )).map(({ id, created }) => ({ body: { id }, id, created })),
+  idOf: (body) => isRecord(body) && typeof body.id === "string" ? body.id : undefined,
+};
+
+/** A close: done if the investment is closed now. */
+const CLOSE_RECONCILER: Reconciler = {
+  find: async (client, { id }, _attemptedAt, options) => {
+    const { records } = await client.investments({ id: id as string }, options);
+    return records[0]?.status === INVESTMENT_STATUS.Closed ? [{ body: undefined }] : [];
+  },
+};
 
 /** Every route to WhiteBIT. */
 export const ROUTES: readonly Route[] = [
@@ -100,6 +171,7 @@ export const ROUTES: readonly Route[] = [
     call: async (client, params, options) => ({
       id: (await client.invest(params as unknown as InvestParams, options)).id,
     }),
+    reconcile: INVEST_RECONCILER,
     summary: "Create a fixed-term investment (WhiteBIT Invest)",
     answer: "Created: the new investment's id",
   },
@@ -111,6 +183,7 @@ export const ROUTES: readonly Route[] = [
     status: 204,
     idempotent: true,
     call: (client, { id }, options) => client.closeInvestment(id as string, options),
+    reconcile: CLOSE_RECONCILER,
     summary: "Close an investment early (WhiteBIT Close investment)",
     answer: "Closed: the amount is back on the main balance",
   },

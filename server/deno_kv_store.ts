@@ -1,6 +1,7 @@
 /**
- * Idempotency records in Deno KV, for a server that runs as several isolates
- * or instances (Deno Deploy): claims are atomic across all of them.
+ * Idempotency records and nonce lanes in Deno KV, for a server that runs as
+ * several isolates or instances (Deno Deploy, or `deno serve` processes
+ * sharing one KV file): claims and leases are atomic across all of them.
  *
  * @example
  * ```ts
@@ -13,12 +14,21 @@
  * @module
  */
 
-import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from "./idempotency.ts";
-
-interface Entry {
-  record: IdempotencyRecord;
-  expires: number;
-}
+import type {
+  IdempotencyLeaseRequest,
+  IdempotencyRecord,
+  IdempotencyStore,
+  StoredResponse,
+} from "./idempotency.ts";
+import type { NonceLaneRequest, NonceLaneStore } from "./nonce_lanes.ts";
+import {
+  claimEntry,
+  completeEntry,
+  holds,
+  type LaneEntry,
+  pickLane,
+  type RecordEntry,
+} from "./_records.ts";
 
 /**
  * Options of {@linkcode DenoKvIdempotencyStore}.
@@ -88,24 +98,31 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    * @param key The scoped idempotency key.
    * @param fingerprint The canonical request (method, path and validated body).
    * @param ttlMs How long the claim lasts.
-   * @returns `undefined` if claimed now, else the existing record.
+   * @param lease The claimer's lease: kept in the record, and a key whose lease ran out is taken over.
+   * @returns `undefined` if claimed now, `taken_over` if taken over now, else the existing record.
    */
   async claim(
     key: string,
     fingerprint: string,
     ttlMs: number,
+    lease?: IdempotencyLeaseRequest,
   ): Promise<IdempotencyRecord | undefined> {
     const kvKey = [...this.#prefix, key];
     while (true) {
-      const current = await this.#kv.get<Entry>(kvKey);
-      const now = this.#now();
-      if (current.value && current.value.expires > now) return current.value.record;
-      const entry: Entry = { record: { state: "in_flight", fingerprint }, expires: now + ttlMs };
+      const current = await this.#kv.get<RecordEntry>(kvKey);
+      const { answer, write } = claimEntry(
+        current.value ?? undefined,
+        fingerprint,
+        ttlMs,
+        lease,
+        this.#now(),
+      );
+      if (!write) return answer;
       const result = await this.#kv.atomic()
         .check(current)
-        .set(kvKey, entry, { expireIn: ttlMs })
+        .set(kvKey, write, { expireIn: ttlMs })
         .commit();
-      if (result.ok) return undefined;
+      if (result.ok) return answer;
     }
   }
 
@@ -127,18 +144,34 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    * @param fingerprint The canonical request (method, path and validated body).
    * @param response The answer to replay.
    * @param ttlMs How long to keep it.
+   * @param holder Who completes it: then only while it still holds the key.
+   * @returns Whether it was stored.
    */
   async complete(
     key: string,
     fingerprint: string,
     response: StoredResponse,
     ttlMs: number,
-  ): Promise<void> {
-    const entry: Entry = {
-      record: { state: "done", fingerprint, response },
-      expires: this.#now() + ttlMs,
-    };
-    await this.#kv.set([...this.#prefix, key], entry, { expireIn: ttlMs });
+    holder?: string,
+  ): Promise<boolean> {
+    const kvKey = [...this.#prefix, key];
+    while (true) {
+      const current = await this.#kv.get<RecordEntry>(kvKey);
+      const entry = completeEntry(
+        current.value ?? undefined,
+        fingerprint,
+        response,
+        ttlMs,
+        holder,
+        this.#now(),
+      );
+      if (!entry) return false;
+      const result = await this.#kv.atomic()
+        .check(current)
+        .set(kvKey, entry, { expireIn: ttlMs })
+        .commit();
+      if (result.ok) return true;
+    }
   }
 
   /**
@@ -157,8 +190,172 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
+   * @param holder Who frees it: then only while it still holds the key.
+   * @returns Whether it was freed.
    */
-  async release(key: string): Promise<void> {
-    await this.#kv.delete([...this.#prefix, key]);
+  async release(key: string, holder?: string): Promise<boolean> {
+    const kvKey = [...this.#prefix, key];
+    while (true) {
+      const current = await this.#kv.get<RecordEntry>(kvKey);
+      if (!holds(current.value ?? undefined, holder)) return false;
+      const result = await this.#kv.atomic().check(current).delete(kvKey).commit();
+      if (result.ok) return true;
+    }
+  }
+}
+
+/**
+ * Options of {@linkcode DenoKvNonceLaneStore}.
+ *
+ * @example
+ * ```ts
+ * import { DenoKvNonceLaneStore, type DenoKvNonceLaneStoreOptions } from "@lending/whitebit/server";
+ *
+ * using kv = await Deno.openKv(":memory:");
+ * const options: DenoKvNonceLaneStoreOptions = { prefix: ["my-app", "lanes"] };
+ * const store = new DenoKvNonceLaneStore(kv, options);
+ * ```
+ */
+export interface DenoKvNonceLaneStoreOptions {
+  /** The key prefix. Default `["lending-whitebit", "nonce-lanes"]`. */
+  prefix?: Deno.KvKey;
+  /** The clock, in milliseconds. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * A {@linkcode NonceLaneStore} on Deno KV, for a fleet on Deno Deploy or
+ * `deno serve` processes sharing one KV file: each lane's lease is one KV
+ * entry, and every acquire rewrites the key's lane count in the same atomic
+ * operation, so two acquires never interleave.
+ *
+ * @example
+ * ```ts
+ * import { DenoKvNonceLaneStore } from "@lending/whitebit/server";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * using kv = await Deno.openKv(":memory:");
+ * const store = new DenoKvNonceLaneStore(kv);
+ * const lanes = await Promise.all(
+ *   ["a", "b", "c"].map((holder) => store.acquire({ scope: "key", holder, count: 2, leaseMs: 30_000 })),
+ * );
+ * deepStrictEqual(lanes.sort(), [0, 1, undefined]);
+ * ```
+ */
+export class DenoKvNonceLaneStore implements NonceLaneStore {
+  readonly #kv: Deno.Kv;
+  readonly #prefix: Deno.KvKey;
+  readonly #now: () => number;
+
+  /**
+   * Uses an open KV database.
+   *
+   * @param kv From `Deno.openKv()`.
+   * @param options The key prefix and clock.
+   */
+  constructor(kv: Deno.Kv, options: DenoKvNonceLaneStoreOptions = {}) {
+    this.#kv = kv;
+    this.#prefix = options.prefix ?? ["lending-whitebit", "nonce-lanes"];
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Takes a lane (see {@linkcode NonceLaneStore.acquire}).
+   *
+   * @example
+   * ```ts
+   * import { DenoKvNonceLaneStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * strictEqual(await new DenoKvNonceLaneStore(kv).acquire({ scope: "k", holder: "a", count: 4, leaseMs: 1000 }), 0);
+   * ```
+   *
+   * @param request The key, the holder, the count and the lease.
+   * @returns The lane, or `undefined` if every lane is taken.
+   * @throws {RangeError} If lanes of another count are held.
+   */
+  async acquire(request: NonceLaneRequest): Promise<number | undefined> {
+    const meta = [...this.#prefix, request.scope, "count"];
+    const lanePrefix = [...this.#prefix, request.scope, "lane"];
+    while (true) {
+      const count = await this.#kv.get<number>(meta);
+      const entries = new Map<number, Deno.KvEntry<LaneEntry>>();
+      for await (const entry of this.#kv.list<LaneEntry>({ prefix: lanePrefix })) {
+        entries.set(entry.key.at(-1) as number, entry);
+      }
+      const lanes = new Map([...entries].map(([index, entry]) => [index, entry.value]));
+      const now = this.#now();
+      const index = pickLane(request.count, count.value ?? undefined, lanes, request.holder, now);
+      if (index === undefined) return undefined;
+      const key = [...lanePrefix, index];
+      // Every acquire rewrites the count, so acquires never interleave; the
+      // lane's own entry is checked against a renewal meanwhile.
+      const result = await this.#kv.atomic()
+        .check(count)
+        .check(entries.get(index) ?? { key, versionstamp: null })
+        .set(meta, request.count)
+        .set(key, { holder: request.holder, expires: now + request.leaseMs })
+        .commit();
+      if (result.ok) return index;
+    }
+  }
+
+  /**
+   * Renews a lease (see {@linkcode NonceLaneStore.renew}).
+   *
+   * @example
+   * ```ts
+   * import { DenoKvNonceLaneStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new DenoKvNonceLaneStore(kv);
+   * const lane = { scope: "k", holder: "a", count: 4, leaseMs: 1000 };
+   * const index = await store.acquire(lane);
+   * strictEqual(await store.renew({ ...lane, index: index! }), true);
+   * ```
+   *
+   * @param request The key, the holder, the lane and the lease.
+   * @returns Whether the holder still holds it.
+   */
+  async renew(request: NonceLaneRequest & { index: number }): Promise<boolean> {
+    return await this.#update(request, () => this.#now() + request.leaseMs);
+  }
+
+  /**
+   * Gives a lane up (see {@linkcode NonceLaneStore.release}).
+   *
+   * @example
+   * ```ts
+   * import { DenoKvNonceLaneStore } from "@lending/whitebit/server";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new DenoKvNonceLaneStore(kv);
+   * const index = await store.acquire({ scope: "k", holder: "a", count: 4, leaseMs: 1000 });
+   * await store.release({ scope: "k", holder: "a", index: index! });
+   * ```
+   *
+   * @param request The key, the holder and the lane.
+   */
+  async release(request: { scope: string; holder: string; index: number }): Promise<void> {
+    await this.#update(request, (entry) => Math.min(entry.expires, this.#now()));
+  }
+
+  /** Sets the lease's end, if `holder` still holds the lane; whether it does. */
+  async #update(
+    request: { scope: string; holder: string; index: number },
+    expires: (entry: LaneEntry) => number,
+  ): Promise<boolean> {
+    const key = [...this.#prefix, request.scope, "lane", request.index];
+    while (true) {
+      const current = await this.#kv.get<LaneEntry>(key);
+      if (current.value?.holder !== request.holder) return false;
+      const result = await this.#kv.atomic()
+        .check(current)
+        .set(key, { holder: request.holder, expires: expires(current.value) })
+        .commit();
+      if (result.ok) return true;
+    }
   }
 }

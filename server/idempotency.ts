@@ -19,6 +19,7 @@
  */
 
 import { mustBe } from "../client/_validate.ts";
+import { claimEntry, completeEntry, holds, type RecordEntry } from "./_records.ts";
 
 /**
  * An answer kept for replay.
@@ -40,7 +41,73 @@ export interface StoredResponse {
 }
 
 /**
- * What a store holds for one key.
+ * What the holder of an in-flight key leaves for whoever must reconcile it
+ * should the holder die mid-call: the call, when it was claimed, who holds
+ * it and until when.
+ *
+ * @example
+ * ```ts
+ * import { type IdempotencyLease, MemoryIdempotencyStore } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let now = 0;
+ * const store = new MemoryIdempotencyStore({ now: () => now });
+ * const lease = { holder: "a", endpoint: "invest", params: { planId: "p", amount: "1" }, leaseMs: 60_000 };
+ * await store.claim("k", "f", 86_400_000, lease);
+ * now = 60_000; // the holder died: its lease ran out
+ * const found = await store.claim("k", "f", 86_400_000, { ...lease, holder: "b" });
+ * const old: IdempotencyLease | undefined = found?.state === "taken_over" ? found.lease : undefined;
+ * strictEqual(old?.holder, "a");
+ * ```
+ */
+export interface IdempotencyLease {
+  /** Who holds the key: one app instance (a random id per process or isolate). */
+  holder: string;
+  /** The route's WhiteBIT endpoint (`"invest"`, `"close"`…): whose reconciliation applies. */
+  endpoint: string;
+  /** The call's parameters, as checked. */
+  params: Record<string, unknown>;
+  /**
+   * When the key was claimed, in Unix ms on the store's clock: the call is
+   * signed at or after it, so it is the attempt time reconciliation starts from.
+   */
+  attemptedAt: number;
+  /** When the lease runs out, in Unix ms on the store's clock: then the key may be taken over. */
+  expiresAt: number;
+}
+
+/**
+ * What a claim with a lease says of it; the store stamps the times.
+ *
+ * @example
+ * ```ts
+ * import { type IdempotencyLeaseRequest, MemoryIdempotencyStore } from "@lending/whitebit/server";
+ *
+ * const lease: IdempotencyLeaseRequest = {
+ *   holder: crypto.randomUUID(),
+ *   endpoint: "invest",
+ *   params: { planId: "p", amount: "100" },
+ *   leaseMs: 60_000,
+ * };
+ * await new MemoryIdempotencyStore().claim("k", "f", 86_400_000, lease);
+ * ```
+ */
+export interface IdempotencyLeaseRequest {
+  /** Who claims: see {@linkcode IdempotencyLease.holder}. */
+  holder: string;
+  /** See {@linkcode IdempotencyLease.endpoint}. */
+  endpoint: string;
+  /** See {@linkcode IdempotencyLease.params}. */
+  params: Record<string, unknown>;
+  /** How long the lease lasts from the claim, in milliseconds. */
+  leaseMs: number;
+}
+
+/**
+ * What a store holds for one key, as `claim` returns it: in flight (with
+ * its holder's lease, if claimed with one), done (the answer to replay), or
+ * just taken over by this claim from a holder whose lease ran out (`lease`
+ * is that holder's: reconcile it).
  *
  * @example
  * ```ts
@@ -54,16 +121,25 @@ export interface StoredResponse {
  * ```
  */
 export type IdempotencyRecord =
-  | { state: "in_flight"; fingerprint: string }
-  | { state: "done"; fingerprint: string; response: StoredResponse };
+  | { state: "in_flight"; fingerprint: string; lease?: IdempotencyLease }
+  | { state: "done"; fingerprint: string; response: StoredResponse }
+  | { state: "taken_over"; fingerprint: string; lease: IdempotencyLease };
 
 /**
  * Where idempotency records live. `claim` must be atomic: of two concurrent
- * claims of one key, exactly one gets `undefined`. A store must never drop
- * a record before its time: not one in flight, not an answer kept for
- * replay. A store that cannot take a new key throws from `claim` (an
- * {@linkcode IdempotencyStoreFullError} when it is full), and the server
- * answers 503 without sending anything.
+ * claims of one key, exactly one gets `undefined` (or `taken_over`). A
+ * store must never drop a record before its time: not one in flight, not an
+ * answer kept for replay. A store that cannot take a new key throws from
+ * `claim` (an {@linkcode IdempotencyStoreFullError} when it is full), and
+ * the server answers 503 without sending anything.
+ *
+ * Crash recovery needs the optional arguments: `claim` keeps the `lease`
+ * in the record and, when a key in flight for the same request has a lease
+ * that ran out, atomically makes the claimer its holder and answers
+ * `taken_over`; `complete` and `release` given a `holder` change nothing
+ * (and resolve `false`) unless that holder still holds the key in flight.
+ * A store that ignores them still works: its keys in flight answer 409
+ * until they expire.
  *
  * @example
  * ```ts
@@ -73,9 +149,10 @@ export type IdempotencyRecord =
  * const inner = new MemoryIdempotencyStore();
  * let claims = 0;
  * const counting: IdempotencyStore = {
- *   claim: (key, fingerprint, ttlMs) => (claims++, inner.claim(key, fingerprint, ttlMs)),
- *   complete: (key, fingerprint, response, ttlMs) => inner.complete(key, fingerprint, response, ttlMs),
- *   release: (key) => inner.release(key),
+ *   claim: (key, fingerprint, ttlMs, lease) => (claims++, inner.claim(key, fingerprint, ttlMs, lease)),
+ *   complete: (key, fingerprint, response, ttlMs, holder) =>
+ *     inner.complete(key, fingerprint, response, ttlMs, holder),
+ *   release: (key, holder) => inner.release(key, holder),
  * };
  * const app = createApp({ tokens: ["t"], idempotencyStore: counting, log: false });
  * ```
@@ -84,19 +161,35 @@ export interface IdempotencyStore {
   /**
    * Claims `key` for a request whose body has `fingerprint`.
    *
-   * @returns `undefined` if the key was free and is now in flight, else the record already there.
+   * @returns `undefined` if the key was free and is now in flight, `taken_over` if it was in
+   *   flight for this request under a lease that ran out and is now the claimer's, else the
+   *   record already there.
    * @throws {IdempotencyStoreFullError} If the key is free but the store has no room for it.
    */
-  claim(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyRecord | undefined>;
-  /** Stores the answer to replay for `key`. */
+  claim(
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    lease?: IdempotencyLeaseRequest,
+  ): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Stores the answer to replay for `key`.
+   *
+   * @returns `false` if `holder` is given and no longer holds the key: nothing was stored.
+   */
   complete(
     key: string,
     fingerprint: string,
     response: StoredResponse,
     ttlMs: number,
-  ): Promise<void>;
-  /** Frees `key`, so the same request may be sent again (its first try did nothing). */
-  release(key: string): Promise<void>;
+    holder?: string,
+  ): Promise<boolean | void>;
+  /**
+   * Frees `key`, so the same request may be sent again (its first try did nothing).
+   *
+   * @returns `false` if `holder` is given and no longer holds the key: nothing was freed.
+   */
+  release(key: string, holder?: string): Promise<boolean | void>;
 }
 
 /**
@@ -166,7 +259,7 @@ export interface MemoryIdempotencyStoreOptions {
  * ```
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly #records = new Map<string, { record: IdempotencyRecord; expires: number }>();
+  readonly #records = new Map<string, RecordEntry>();
   readonly #maxRecords: number;
   readonly #now: () => number;
   /** No record expires before this: until then a full store has nothing to sweep. */
@@ -205,25 +298,35 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * @param key The scoped idempotency key.
    * @param fingerprint The canonical request (method, path and validated body).
    * @param ttlMs How long the claim lasts.
-   * @returns `undefined` if claimed now, else the existing record.
+   * @param lease The claimer's lease: kept in the record, and a key whose lease ran out is taken over.
+   * @returns `undefined` if claimed now, `taken_over` if taken over now, else the existing record.
    * @throws {IdempotencyStoreFullError} If the key is new and the store is full.
    */
-  claim(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyRecord | undefined> {
+  claim(
+    key: string,
+    fingerprint: string,
+    ttlMs: number,
+    lease?: IdempotencyLeaseRequest,
+  ): Promise<IdempotencyRecord | undefined> {
     const now = this.#now();
     const existing = this.#records.get(key);
-    if (existing && existing.expires > now) return Promise.resolve(existing.record);
-    this.#records.delete(key);
-    if (this.#records.size >= this.#maxRecords) this.#sweep(now);
-    if (this.#records.size >= this.#maxRecords) {
-      return Promise.reject(
-        new IdempotencyStoreFullError(
-          `Cannot claim an idempotency key: the store holds its maximum of ${this.#maxRecords} records, all in flight or unexpired`,
-          { retryAfterMs: Math.max(0, this.#nextExpiry - now) },
-        ),
-      );
+    const { answer, write } = claimEntry(existing, fingerprint, ttlMs, lease, now);
+    if (!write) return Promise.resolve(answer);
+    // A key taken over keeps its place; only a new one needs room.
+    if (answer === undefined) {
+      this.#records.delete(key);
+      if (this.#records.size >= this.#maxRecords) this.#sweep(now);
+      if (this.#records.size >= this.#maxRecords) {
+        return Promise.reject(
+          new IdempotencyStoreFullError(
+            `Cannot claim an idempotency key: the store holds its maximum of ${this.#maxRecords} records, all in flight or unexpired`,
+            { retryAfterMs: Math.max(0, this.#nextExpiry - now) },
+          ),
+        );
+      }
     }
-    this.#set(key, { state: "in_flight", fingerprint }, now + ttlMs);
-    return Promise.resolve(undefined);
+    this.#set(key, write);
+    return Promise.resolve(answer);
   }
 
   /**
@@ -244,17 +347,27 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * @param fingerprint The canonical request (method, path and validated body).
    * @param response The answer to replay.
    * @param ttlMs How long to keep it.
+   * @param holder Who completes it: then only while it still holds the key.
+   * @returns Whether it was stored.
    */
   complete(
     key: string,
     fingerprint: string,
     response: StoredResponse,
     ttlMs: number,
-  ): Promise<void> {
+    holder?: string,
+  ): Promise<boolean> {
+    const entry = completeEntry(
+      this.#records.get(key),
+      fingerprint,
+      response,
+      ttlMs,
+      holder,
+      this.#now(),
+    );
     // It replaces the key's claim, so it needs no room of its own.
-    this.#records.delete(key);
-    this.#set(key, { state: "done", fingerprint, response }, this.#now() + ttlMs);
-    return Promise.resolve();
+    if (entry) this.#set(key, entry);
+    return Promise.resolve(entry !== undefined);
   }
 
   /**
@@ -272,15 +385,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
    * ```
    *
    * @param key The scoped idempotency key.
+   * @param holder Who frees it: then only while it still holds the key.
+   * @returns Whether it was freed.
    */
-  release(key: string): Promise<void> {
-    this.#records.delete(key);
-    return Promise.resolve();
+  release(key: string, holder?: string): Promise<boolean> {
+    const freed = holds(this.#records.get(key), holder);
+    if (freed) this.#records.delete(key);
+    return Promise.resolve(freed);
   }
 
-  #set(key: string, record: IdempotencyRecord, expires: number): void {
-    this.#records.set(key, { record, expires });
-    this.#nextExpiry = Math.min(this.#nextExpiry, expires);
+  #set(key: string, entry: RecordEntry): void {
+    this.#records.delete(key);
+    this.#records.set(key, entry);
+    this.#nextExpiry = Math.min(this.#nextExpiry, entry.expires);
   }
 
   /** Drops the expired records; at most one pass each time the earliest expiry comes due. */

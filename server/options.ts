@@ -20,8 +20,9 @@
  */
 
 import type { WhiteBitClient } from "../client.ts";
-import type { WhiteBitClientOptions } from "../client/options.ts";
+import type { WhiteBitClientOptions, WhiteBitEvent } from "../client/options.ts";
 import type { IdempotencyStore } from "./idempotency.ts";
+import type { NonceLaneStore } from "./nonce_lanes.ts";
 
 /**
  * One line of the access log: never a body, a header or a secret.
@@ -53,9 +54,25 @@ export interface AccessLogEntry {
   /**
    * Something an operator must know, such as an answer that could not be
    * kept for its `Idempotency-Key` (the key then stays in flight until it
-   * expires). Fixed text: never a body, a header or a secret.
+   * is reconciled). Fixed text: never a body, a header or a secret.
    */
   warning?: string;
+  /**
+   * The client's events of this request (see `WhiteBitEvent`): each
+   * request signed (path, nonce, parameters), each answer (status,
+   * WhiteBIT's request id, milliseconds), each failure (error class,
+   * outcome); never credentials. At most 32; `eventsDropped` counts the rest.
+   */
+  events?: WhiteBitEvent[];
+  /** How many of this request's events were left out of `events`. */
+  eventsDropped?: number;
+  /**
+   * Set when this request reconciled its `Idempotency-Key`'s earlier
+   * attempt, whose server stopped mid-call: `found` (answered with what
+   * that attempt made) or `not-found` (carried out now). Also the
+   * `Idempotent-Reconciled` header.
+   */
+  reconciled?: "found" | "not-found";
 }
 
 /**
@@ -93,10 +110,31 @@ export interface CreateAppOptions {
    */
   idempotencyScope?: string;
   /**
+   * How long the instance that claims an `Idempotency-Key` holds it before
+   * a retry may take it over and reconcile its call (if that instance died
+   * mid-call, the key would otherwise answer 409 until it expires). The
+   * holder sends nothing in the last 15 s of its lease, so 20 000 to
+   * 86 400 000 ms; keep it above `maxWaitMs` plus the client's `timeoutMs`
+   * and 15 s. Default 60 000.
+   */
+  idempotencyLeaseMs?: number;
+  /**
+   * Leased nonce lanes, for a fleet of instances on one WhiteBIT key that
+   * comes and goes (autoscaling): each instance takes one of the key's
+   * `count` lanes from `store` (shared by the fleet) with a lease of
+   * `leaseMs` (default 30 000), renews it while it runs and gives it up on
+   * `close()`; while it holds none, requests to WhiteBIT answer 503
+   * `nonce-lane-unavailable` with nothing sent. `client` must then be
+   * options, not a `WhiteBitClient`: the app makes one client per lane.
+   */
+  nonceLanes?: { count: number; store: NonceLaneStore; leaseMs?: number };
+  /**
    * How long a request may wait for a WhiteBIT rate-limit slot before it is
    * answered 503 `server-busy` with nothing sent. Default 15 000.
    */
   maxWaitMs?: number;
+  /** The clock of leases and send deadlines, in Unix milliseconds. Default `Date.now`. */
+  now?: () => number;
   /** Origins allowed by CORS. Default: none (CORS off). */
   corsOrigins?: string[];
   /** Receives one entry per request; `false` for none. Default: a JSON line on `console.log`. */
@@ -124,4 +162,9 @@ export interface CreateAppOptions {
 export interface LendingApp {
   /** Answers one request. */
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
+  /**
+   * Shuts down: gives up the nonce lane this instance holds (requests to
+   * WhiteBIT then answer 503 with nothing sent) and stops renewing it.
+   */
+  close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import {
   type StoredResponse,
 } from "../../server.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
+import { ATTRIBUTION_TTL_MS } from "../../server/_held_key.ts";
 import type { FetchLike } from "../../client/options.ts";
 import {
   holding,
@@ -61,7 +62,8 @@ Deno.test("a full memory store refuses a new key (503, not_executed, Retry-After
 
 Deno.test("a full memory store keeps unexpired answers: a replay after the store filled does not invest again", async () => {
   let now = 1_800_000_000_000;
-  const store = new MemoryIdempotencyStore({ maxRecords: 2, now: () => now });
+  // Two keys, each with its investment's attribution.
+  const store = new MemoryIdempotencyStore({ maxRecords: 4, now: () => now });
   const { sandbox, invest } = setupServer({ app: { idempotencyStore: store } });
   const first = await invest(BODY, key("a"));
   const { id } = await first.json();
@@ -74,7 +76,7 @@ Deno.test("a full memory store keeps unexpired answers: a replay after the store
   strictEqual(replay.headers.get("idempotent-replayed"), "true");
   deepStrictEqual(await replay.json(), { id });
   strictEqual(sandbox.investments.length, 2);
-  now += 24 * 60 * 60 * 1000 + 1; // the records expire: room again
+  now += ATTRIBUTION_TTL_MS + 1; // the records and attributions expire: room again
   strictEqual((await invest(BODY, key("c"))).status, 201);
   strictEqual(sandbox.investments.length, 3);
 });

@@ -3,6 +3,7 @@ import handler, { createApp } from "../../server.ts";
 import { type SandboxAccount, WhiteBitSandbox } from "../../testing.ts";
 import {
   holding,
+  PATHS,
   PLAN,
   problemOf,
   SERVER_ACCOUNT,
@@ -449,9 +450,10 @@ Deno.test("server: CORS is off unless origins are configured", async () => {
   strictEqual(foreign.headers.get("access-control-allow-origin"), null);
 });
 
-Deno.test("server: access logs hold no bodies, tokens or secrets", async () => {
-  const { logs, invest, call } = setupServer();
-  await (await invest({ planId: PLAN.id, amount: "10" })).body?.cancel();
+Deno.test("server: access logs hold no bodies, tokens or secrets; a request's client events are on its line", async () => {
+  const { logs, invest, call, sent } = setupServer();
+  await (await invest({ planId: PLAN.id, amount: "10" }, { "x-request-id": "req-1" })).body
+    ?.cancel();
   await (await call("/v1/investments", { method: "POST", token: "guess", json: { a: 1 } })).body
     ?.cancel();
   strictEqual(logs.length, 2);
@@ -459,19 +461,26 @@ Deno.test("server: access logs hold no bodies, tokens or secrets", async () => {
     ["POST", "/v1/investments", 201],
     ["POST", "/v1/investments", 401],
   ]);
+  // The invest's line has its two events: the request as signed, and WhiteBIT's answer.
+  const [request, response] = logs[0].events ?? [];
+  deepStrictEqual(request, {
+    type: "request",
+    method: "POST",
+    requestPath: PATHS.invest,
+    nonce: sent[0].nonce,
+    params: { planId: PLAN.id, amount: "10" },
+    attemptedAt: request?.type === "request" ? request.attemptedAt : undefined,
+  });
+  strictEqual(response?.type === "response" && response.status, 201);
+  strictEqual(logs[0].requestId, "req-1");
+  strictEqual(logs[1].events, undefined, "a refused caller made no call");
   const text = JSON.stringify(logs);
   for (
-    const secret of [
-      ...TOKENS,
-      "guess",
-      SERVER_ACCOUNT.apiKey,
-      SERVER_ACCOUNT.apiSecret,
-      PLAN.id,
-      '"10"',
-    ]
+    const secret of [...TOKENS, "guess", SERVER_ACCOUNT.apiKey, SERVER_ACCOUNT.apiSecret, '"a":1']
   ) {
     ok(!text.includes(secret), secret);
   }
+  ok(!/payload|signature/i.test(text));
 });
 
 Deno.test("server: the default export reads Workers-style bindings", async () => {

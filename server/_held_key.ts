@@ -1,0 +1,227 @@
+/**
+ * What a request that holds an `Idempotency-Key` writes: the answer of its
+ * call kept for replay (cut to fit, never dropped), or the key freed when
+ * nothing was executed, and a success's id attributed to its key, so that
+ * reconciliation never gives it to another. A holder that lost its key to a
+ * takeover changes nothing, and the access log says so.
+ *
+ * @example
+ * ```ts
+ * import { attributionKey } from "./_held_key.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * // A space is never part of an Idempotency-Key: no caller's key can take an attribution's place.
+ * strictEqual(attributionKey("account", "invest", "id-1"), "account made invest id-1");
+ * ```
+ *
+ * @module
+ */
+
+import type { Context } from "hono";
+import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
+import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
+import type { Deps, Sender } from "./_call.ts";
+import { problem, trimProblem } from "./_problem.ts";
+import type { Route } from "./_routes.ts";
+
+/** How long a key's record lives. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * A key's holder sends nothing later than this before its lease runs out:
+ * WhiteBIT carries a request out within about 9 s of signing it, if ever
+ * (its nonce may be 4 s ahead, and WhiteBIT takes it only within ±5 s), and
+ * 6 s more cover clocks and a late check. Reconciliation after the lease
+ * therefore sees all the holder did.
+ */
+export const SEND_MARGIN_MS = 15_000;
+/** The most bytes of a body kept for replay: a record stays far below Deno KV's 64 KiB. */
+const RECORD_BODY_LIMIT = 16 * 1024;
+const encoder = new TextEncoder();
+
+/**
+ * How long an id stays attributed: longer than any key whose reconciliation
+ * could come across it (a key lives 24 h; its attempt is searched from a
+ * minute before it).
+ */
+export const ATTRIBUTION_TTL_MS: number = IDEMPOTENCY_TTL_MS + 60 * 60 * 1000;
+
+/**
+ * The store key that says which `Idempotency-Key` an id was the answer of.
+ * It has spaces, which no `Idempotency-Key` holds, so it cannot collide
+ * with a caller's key.
+ *
+ * @param scope The account's key space.
+ * @param endpoint The route's endpoint.
+ * @param id What the call made.
+ * @returns The key.
+ */
+export function attributionKey(scope: string, endpoint: string, id: string): string {
+  return `${scope} made ${endpoint} ${id}`;
+}
+
+/**
+ * Gives `id` to the key `scoped`, unless another key has it.
+ *
+ * @param deps The app's store and key space.
+ * @param scoped The scoped `Idempotency-Key`.
+ * @param endpoint The route's endpoint.
+ * @param id What the call made.
+ * @returns Whether it is this key's.
+ */
+export async function attribute(
+  deps: Pick<Deps, "store" | "scope">,
+  scoped: string,
+  endpoint: string,
+  id: string,
+): Promise<boolean> {
+  const owner = `answer of ${scoped}`;
+  const existing = await deps.store.claim(
+    attributionKey(await deps.scope, endpoint, id),
+    owner,
+    ATTRIBUTION_TTL_MS,
+  );
+  return existing === undefined || existing.fingerprint === owner;
+}
+
+/** A key this request holds: its record, the client it sends with, and its send deadline. */
+export interface Held {
+  scoped: string;
+  fingerprint: string;
+  sender: Sender;
+  sendBy: number;
+}
+
+/**
+ * Keeps the answer of the call this request made for the key it holds: an
+ * answer saying nothing was executed frees the key, any other is kept for
+ * replay (and a success's id attributed to this key). If the key was taken
+ * over meanwhile, nothing changes and the access log says so. The caller
+ * gets the answer either way.
+ *
+ * @param c The request's context.
+ * @param deps The app's store, key space and holder.
+ * @param route The route: what a success's id is.
+ * @param held The key this request holds.
+ * @param result The call's answer.
+ * @returns The response.
+ */
+export async function finish(
+  c: Context<ServerEnv>,
+  deps: Deps,
+  route: Route,
+  held: Held,
+  result: Answer,
+): Promise<Response> {
+  const { store, holder } = deps;
+  if (result.outcome === "not_executed") {
+    // Nothing happened, so the same request may be sent again. If the store
+    // fails, the key stays in flight until it is reconciled: never a second investment.
+    await release(c, store, held.scoped, holder);
+    return send(c, result);
+  }
+  const id = result.status < 300
+    ? route.reconcile?.idOf?.(JSON.parse(result.body || "null"))
+    : undefined;
+  if (id !== undefined) {
+    const ours = await attribute(deps, held.scoped, route.endpoint, id).catch(() => undefined);
+    if (ours !== true) {
+      c.set(
+        "warning",
+        ours === false
+          ? "this success's investment was already given to another Idempotency-Key by a reconciliation"
+          : "this success's investment could not be attributed to its Idempotency-Key: the store failed",
+      );
+    }
+  }
+  const kept = await keep(store, held.scoped, held.fingerprint, result, holder).catch(() => {
+    c.set(
+      "warning",
+      "idempotency answer not kept: the key stays in flight (409, outcome unknown) until it is reconciled",
+    );
+    return true;
+  });
+  if (kept === false) {
+    c.set(
+      "warning",
+      "idempotency answer not kept: the key was taken over and reconciled meanwhile",
+    );
+  }
+  return send(c, result);
+}
+
+/**
+ * Frees a key this request holds; a store failure or a takeover meanwhile is logged.
+ *
+ * @param c The request's context.
+ * @param store The store.
+ * @param scoped The scoped key.
+ * @param holder This instance.
+ */
+export async function release(
+  c: Context<ServerEnv>,
+  store: IdempotencyStore,
+  scoped: string,
+  holder: string,
+): Promise<void> {
+  const freed = await store.release(scoped, holder).catch(() => {
+    c.set("warning", "idempotency key not released: it stays in flight until it is reconciled");
+    return true;
+  });
+  if (freed === false) {
+    c.set("warning", "idempotency key not released: it was taken over and reconciled meanwhile");
+  }
+}
+
+/**
+ * Keeps an answer for replay, cut to fit; if the store refuses it, tries
+ * once more with the smallest record that still says what happened.
+ *
+ * @param store The store.
+ * @param key The scoped key.
+ * @param fingerprint The request's fingerprint.
+ * @param result The answer.
+ * @param holder This instance: the answer is kept only while it holds the key.
+ * @returns `false` if the key was no longer this instance's.
+ */
+export async function keep(
+  store: IdempotencyStore,
+  key: string,
+  fingerprint: string,
+  result: Answer,
+  holder: string,
+): Promise<boolean | void> {
+  try {
+    return await store.complete(
+      key,
+      fingerprint,
+      forRecord(result, RECORD_BODY_LIMIT),
+      IDEMPOTENCY_TTL_MS,
+      holder,
+    );
+  } catch {
+    return await store.complete(
+      key,
+      fingerprint,
+      forRecord(result, 1024),
+      IDEMPOTENCY_TTL_MS,
+      holder,
+    );
+  }
+}
+
+/**
+ * The answer as kept for replay, its body at most `limit` bytes: a problem
+ * loses its field messages and most of its detail, never its type, status,
+ * outcome or what reconciling needs; a success too large to keep (such as
+ * an absurdly long id) is replayed as an `unknown` outcome to reconcile.
+ */
+function forRecord(result: Answer, limit: number): StoredResponse {
+  const { status, body, contentType } = result;
+  if (encoder.encode(body).byteLength <= limit) return { status, body, contentType };
+  const p = result.problem ?? problem(
+    "upstream-error",
+    `WhiteBIT's answer (${status}) to the first request with this Idempotency-Key was too large to keep for replay; it may have been carried out: reconcile (GET /v1/investments) before sending it again.`,
+    { outcome: "unknown" },
+  );
+  return problemResponse(trimProblem(p, Math.floor(limit / 8)));
+}

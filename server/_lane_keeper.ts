@@ -1,0 +1,164 @@
+/**
+ * One app instance's leased nonce lane: taken from the shared store when
+ * first needed, renewed while the instance lives (on requests, and every
+ * third of the lease by a timer), given up by `close()`. The instance signs
+ * with the lane only until 2 s before its lease would run out as last
+ * renewed, measured on its own clock from before it asked: a lease it
+ * cannot renew is never overrun, and a lane lost to another holder is never
+ * signed with again.
+ *
+ * @example
+ * ```ts
+ * import { LaneKeeper } from "./_lane_keeper.ts";
+ * import { MemoryNonceLaneStore } from "./nonce_lanes.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let now = 1_800_000_000_000;
+ * const store = new MemoryNonceLaneStore({ now: () => now });
+ * const options = { store, scope: Promise.resolve("key"), count: 1, leaseMs: 30_000, now: () => now };
+ * const first = new LaneKeeper({ ...options, holder: "a" });
+ * const second = new LaneKeeper({ ...options, holder: "b" });
+ * strictEqual(await first.lane(), 0);
+ * strictEqual(await second.lane(), undefined); // one lane, already held
+ * await first.close(); // given up: free 6 s later
+ * now += 6_000;
+ * strictEqual(await second.lane(), 0);
+ * await second.close();
+ * ```
+ *
+ * @module
+ */
+
+import type { NonceLaneStore } from "./nonce_lanes.ts";
+
+/** The lane is used until this long before its lease would run out. */
+export const NONCE_LANE_GUARD_MS = 2_000;
+
+/** What a {@linkcode LaneKeeper} needs. */
+export interface LaneKeeperOptions {
+  store: NonceLaneStore;
+  /** The key's lanes (the account's digest). */
+  scope: Promise<string>;
+  count: number;
+  leaseMs: number;
+  /** This instance. */
+  holder: string;
+  /** The clock, in Unix milliseconds. */
+  now: () => number;
+}
+
+/** Holds at most one lane for one instance. */
+export class LaneKeeper {
+  readonly #options: LaneKeeperOptions;
+  /** The lane held, and until when it may be signed with (local clock). */
+  #held: { index: number; until: number } | undefined;
+  /** The store operation under way: one at a time. */
+  #busy: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  /** @param options The store, the key, the count, the lease, this instance and the clock. */
+  constructor(options: LaneKeeperOptions) {
+    this.#options = options;
+  }
+
+  /** The lane's count. */
+  get count(): number {
+    return this.#options.count;
+  }
+
+  /**
+   * The lane this instance may sign with now: the one held (renewed first
+   * when less than a third of its lease is left, in the background when
+   * less than two thirds), or a new one; `undefined` if none is free.
+   *
+   * @throws {RangeError} If instances on this key hold lanes of another count.
+   * @throws {Error} If the store failed and no lane is held.
+   */
+  async lane(): Promise<number | undefined> {
+    if (this.#closed) return undefined;
+    this.#schedule();
+    const { leaseMs, now } = this.#options;
+    for (let tries = 0; tries < 2; tries++) {
+      const left = this.#held ? this.#held.until - now() : 0;
+      if (left > 0) {
+        if (left < (leaseMs * 2) / 3) {
+          const renewal = this.#exclusive(() => this.#renew());
+          if (left < leaseMs / 3) await renewal.catch(() => {});
+          else renewal.catch(() => {});
+        }
+        if (this.#held) return this.#held.index;
+      }
+      await this.#exclusive(() => this.#acquire());
+    }
+    return this.#held && this.holds(this.#held.index) ? this.#held.index : undefined;
+  }
+
+  /**
+   * Whether lane `index` may be signed with at this moment: checked just
+   * before each request leaves.
+   *
+   * @param index The lane a client signs with.
+   * @returns Whether it is still held, short of its guard.
+   */
+  holds(index: number): boolean {
+    return !this.#closed && this.#held?.index === index &&
+      this.#options.now() < this.#held.until;
+  }
+
+  /** Stops renewing and gives the lane up; nothing is signed with it afterwards. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    await this.#busy?.catch(() => {});
+    const held = this.#held;
+    this.#held = undefined;
+    if (held) {
+      const { store, scope, holder } = this.#options;
+      await store.release({ scope: await scope, holder, index: held.index });
+    }
+  }
+
+  /** Runs one store operation at a time: a caller finding one under way waits for it instead. */
+  #exclusive(operation: () => Promise<void>): Promise<void> {
+    return this.#busy ??= operation().finally(() => this.#busy = undefined);
+  }
+
+  async #acquire(): Promise<void> {
+    if (this.#held && this.holds(this.#held.index)) return;
+    const { store, scope, holder, count, leaseMs, now } = this.#options;
+    const asked = now();
+    const index = await store.acquire({ scope: await scope, holder, count, leaseMs });
+    this.#held = index === undefined || this.#closed
+      ? undefined
+      : { index, until: asked + leaseMs - NONCE_LANE_GUARD_MS };
+  }
+
+  async #renew(): Promise<void> {
+    const held = this.#held;
+    if (!held) return;
+    const { store, scope, holder, count, leaseMs, now } = this.#options;
+    const asked = now();
+    const renewed = await store.renew({
+      scope: await scope,
+      holder,
+      count,
+      leaseMs,
+      index: held.index,
+    });
+    if (this.#held !== held) return;
+    // Lost to another holder: never signed with again.
+    this.#held = renewed && !this.#closed
+      ? { index: held.index, until: asked + leaseMs - NONCE_LANE_GUARD_MS }
+      : undefined;
+  }
+
+  /** Renews (or retakes) the lane every third of the lease while the instance runs. */
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.lane().catch(() => {});
+    }, this.#options.leaseMs / 3);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Crash recovery for `Idempotency-Key`: a request that took a key over
+ * from a holder whose lease ran out (its server died mid-call) reconciles
+ * the holder's call with the route's own reconciliation (an investment:
+ * its plan, amount and time in WhiteBIT's history; a close: the
+ * investment's status) instead of answering 409. Found: the key is
+ * completed with what the call made, answered as the call would have been.
+ * Not found: the call is carried out now, under this request's lease —
+ * safe, because the lease ended after the last moment the holder could
+ * send, so "not found" is final. Either way the answer says
+ * `Idempotent-Reconciled: found` or `not-found`.
+ *
+ * WhiteBIT's history has no request id, so an investment is recognised by
+ * plan, amount and time, and is given to one key only: every success's id
+ * and every id found is attributed to its key in the store first, and
+ * reconciliation passes over ids attributed to other keys.
+ *
+ * @example
+ * ```ts
+ * import { reconcile } from "./_recover.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(typeof reconcile, "function"); // see tests/server/crash_recovery_test.ts
+ * ```
+ *
+ * @module
+ */
+
+import type { Context } from "hono";
+import type { IdempotencyLease } from "./idempotency.ts";
+import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
+import { type Call, callOptions, type Deps, run } from "./_call.ts";
+import { attribute, finish, type Held, keep } from "./_held_key.ts";
+import { problem } from "./_problem.ts";
+import type { Made, Route } from "./_routes.ts";
+
+/**
+ * Reconciles the call of a holder whose lease ran out, for the request
+ * that took its key over.
+ *
+ * @param c The request's context.
+ * @param deps The app's store, key space, holder and lease.
+ * @param route The route: how to reconcile it.
+ * @param held The key, now this request's, its client and send deadline.
+ * @param previous The lease of the holder that died.
+ * @param call The route's call, if it must be carried out now.
+ * @returns The answer.
+ */
+export async function reconcile(
+  c: Context<ServerEnv>,
+  deps: Deps,
+  route: Route,
+  held: Held,
+  previous: IdempotencyLease,
+  call: Call,
+): Promise<Response> {
+  const { sender } = held;
+  let made: Made[] = [];
+  try {
+    if (route.reconcile) {
+      made = await route.reconcile.find(
+        sender.client,
+        previous.params,
+        previous.attemptedAt,
+        callOptions(c, deps, sender),
+      );
+    }
+    for (const item of made) {
+      if (item.id !== undefined && !(await attribute(deps, held.scoped, route.endpoint, item.id))) {
+        continue; // another key's answer
+      }
+      return await found(c, deps, route, held, item);
+    }
+  } catch (error) {
+    return send(c, failed(error, deps));
+  }
+  if (!route.reconcile) return send(c, failed(undefined, deps));
+  c.set("reconciled", "not-found");
+  c.header("Idempotent-Reconciled", "not-found");
+  return await finish(c, deps, route, held, await run(c, deps, sender, call, held.sendBy));
+}
+
+/** Completes the key with what the call made, answered as its success would have been. */
+async function found(
+  c: Context<ServerEnv>,
+  deps: Deps,
+  route: Route,
+  held: Held,
+  item: Made,
+): Promise<Response> {
+  const response: Answer = route.status === 204
+    ? { status: 204, body: "", contentType: "" }
+    : { status: route.status, body: JSON.stringify(item.body), contentType: "application/json" };
+  const kept = await keep(deps.store, held.scoped, held.fingerprint, response, deps.holder)
+    .catch(() => {
+      c.set(
+        "warning",
+        "reconciled answer not kept: the key stays in flight until it is reconciled again",
+      );
+      return true;
+    });
+  if (kept === false) c.set("warning", "reconciled answer not kept: the key was taken over again");
+  c.set("reconciled", "found");
+  c.header("Idempotent-Reconciled", "found");
+  return send(c, response);
+}
+
+/**
+ * The 503 when reconciling failed (a read failed, or more history than
+ * WhiteBIT serves would have to be read) or the route has no
+ * reconciliation: the outcome stays unknown, and the key this instance now
+ * holds is reconciled again once its lease runs out.
+ */
+function failed(error: unknown, deps: Deps): Answer {
+  const why = error === undefined
+    ? "this route has no reconciliation"
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  return problemResponse(
+    problem(
+      "idempotency-reconciliation-failed",
+      `The server that held this Idempotency-Key stopped before answering, and whether WhiteBIT acted on its request could not be told (${why}). Send it again with the same key after Retry-After; never with a new key before then.`,
+      { outcome: "unknown" },
+    ),
+    String(Math.ceil(deps.leaseMs / 1000)),
+  );
+}

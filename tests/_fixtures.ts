@@ -145,13 +145,17 @@ export function setupServer(options: ServerSetupOptions = {}) {
     },
   });
   upstream.fetch = wrapFetch?.(base.sandbox.fetch);
+  return { ...base, ...appOn({ client: base.client, ...appOptions }) };
+}
+
+/**
+ * An app in process for {@linkcode TOKENS} (its access log kept in `logs`),
+ * with helpers to call it: one instance of a fleet, when several share a
+ * sandbox and a store.
+ */
+export function appOn(options: CreateAppOptions) {
   const logs: AccessLogEntry[] = [];
-  const app = createApp({
-    client: base.client,
-    tokens: TOKENS,
-    log: (entry) => logs.push(entry),
-    ...appOptions,
-  });
+  const app = createApp({ tokens: TOKENS, log: (entry) => logs.push(entry), ...options });
   const call = async (path: string, init: CallInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
     const token = init.token === undefined ? TOKENS[0] : init.token;
@@ -165,26 +169,28 @@ export function setupServer(options: ServerSetupOptions = {}) {
   };
   const invest = (json: unknown, headers: HeadersInit = {}, init: CallInit = {}) =>
     call("/v1/investments", { method: "POST", json, headers, ...init });
-  return { ...base, app, logs, call, invest };
+  return { app, logs, call, invest };
 }
 
 /**
  * A transport that holds the `nth` request (1-based) until `open()`: the
- * request has left the client, WhiteBIT has not seen it yet. `held`
- * resolves once it is held.
+ * request has left the client, WhiteBIT has not seen it yet. With
+ * `"after"`, WhiteBIT carries it out at once and its answer is what waits
+ * (the holder's server "dies" before hearing back). `held` resolves once
+ * it is held.
  */
-export function holding(nth = 1) {
+export function holding(nth = 1, when: "before" | "after" = "before") {
   let count = 0;
   let open!: () => void;
   let arrived!: () => void;
   const opened = new Promise<void>((resolve) => open = resolve);
   const held = new Promise<void>((resolve) => arrived = resolve);
   const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
-    if (++count === nth) {
-      arrived();
-      await opened;
-    }
-    return await fetch(input, init);
+    if (++count !== nth) return await fetch(input, init);
+    const answer = when === "after" ? await fetch(input, init) : undefined;
+    arrived();
+    await opened;
+    return answer ?? await fetch(input, init);
   };
   return { wrap, held, open };
 }
@@ -219,20 +225,23 @@ export async function problemOf(response: Response): Promise<Problem> {
 /** The problem type URN of a slug. */
 export const typeOf = (slug: string): string => `urn:lending-whitebit:problem:${slug}`;
 
-/** Each shipped store, opened fresh, closed with `await using`. */
-export const STORES: [string, () => Promise<{ store: IdempotencyStore } & AsyncDisposable>][] = [
+/** Each shipped store, opened fresh on a clock (default the real one), closed with `await using`. */
+export const STORES: [
+  string,
+  (now?: () => number) => Promise<{ store: IdempotencyStore } & AsyncDisposable>,
+][] = [
   [
     "memory store",
-    () =>
+    (now) =>
       Promise.resolve({
-        store: new MemoryIdempotencyStore(),
+        store: new MemoryIdempotencyStore({ now }),
         [Symbol.asyncDispose]: () => Promise.resolve(),
       }),
   ],
-  ["Deno KV store", async () => {
+  ["Deno KV store", async (now) => {
     const kv = await Deno.openKv(":memory:");
     return {
-      store: new DenoKvIdempotencyStore(kv),
+      store: new DenoKvIdempotencyStore(kv, { now }),
       [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
     };
   }],

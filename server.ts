@@ -53,6 +53,8 @@ import {
 
 export type { AccessLogEntry, CreateAppOptions, LendingApp } from "./server/options.ts";
 export {
+  type IdempotencyLease,
+  type IdempotencyLeaseRequest,
   type IdempotencyRecord,
   type IdempotencyStore,
   IdempotencyStoreFullError,
@@ -61,8 +63,16 @@ export {
   type StoredResponse,
 } from "./server/idempotency.ts";
 export {
+  MemoryNonceLaneStore,
+  type MemoryNonceLaneStoreOptions,
+  type NonceLaneRequest,
+  type NonceLaneStore,
+} from "./server/nonce_lanes.ts";
+export {
   DenoKvIdempotencyStore,
   type DenoKvIdempotencyStoreOptions,
+  DenoKvNonceLaneStore,
+  type DenoKvNonceLaneStoreOptions,
 } from "./server/deno_kv_store.ts";
 export { OPENAPI_DOCUMENT } from "./server/_openapi.ts";
 export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./server/_problem.ts";

@@ -211,6 +211,24 @@ export class ObservedLimiter extends RateLimiter {
   }
 }
 
+/** A rate limiter whose slots wait until `open()`: a request held before it is signed. */
+export class GatedLimiter extends RateLimiter {
+  #open!: () => void;
+  readonly #opened = new Promise<void>((resolve) => this.#open = resolve);
+  #waiting!: () => void;
+  readonly waiting: Promise<void> = new Promise((resolve) => this.#waiting = resolve);
+
+  open(): void {
+    this.#open();
+  }
+
+  override async acquire(options?: Parameters<RateLimiter["acquire"]>[0]): Promise<() => void> {
+    this.#waiting();
+    await this.#opened;
+    return await super.acquire(options);
+  }
+}
+
 /** The answer's problem document, checked for the fields every problem has. */
 export async function problemOf(response: Response): Promise<Problem> {
   strictEqual(response.headers.get("content-type"), "application/problem+json");

@@ -7,11 +7,12 @@
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { FetchLike } from "../../client/options.ts";
-import { RateLimiter } from "../../client/rate_limiter.ts";
+import type { RateLimiter } from "../../client/rate_limiter.ts";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../../server.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
 import {
   appOn,
+  GatedLimiter,
   holding,
   PATHS,
   PLAN,
@@ -239,24 +240,6 @@ for (const [name, open] of STORES) {
     dies.open();
     await (await first).body?.cancel();
   });
-}
-
-/** A rate limiter whose slots wait until `open()`. */
-class GatedLimiter extends RateLimiter {
-  #open!: () => void;
-  readonly #opened = new Promise<void>((resolve) => this.#open = resolve);
-  #waiting!: () => void;
-  readonly waiting: Promise<void> = new Promise((resolve) => this.#waiting = resolve);
-
-  open(): void {
-    this.#open();
-  }
-
-  override async acquire(options?: Parameters<RateLimiter["acquire"]>[0]): Promise<() => void> {
-    this.#waiting();
-    await this.#opened;
-    return await super.acquire(options);
-  }
 }
 
 Deno.test("a request whose turn comes after its key's send deadline is not sent: 503 not_executed, the key freed", async () => {

@@ -74,6 +74,13 @@ export {
   DenoKvNonceLaneStore,
   type DenoKvNonceLaneStoreOptions,
 } from "./server/deno_kv_store.ts";
+export {
+  DurableObjectIdempotencyStore,
+  type DurableObjectNamespaceLike,
+  DurableObjectNonceLaneStore,
+  type DurableObjectStateLike,
+  IdempotencyDurableObject,
+} from "./server/durable_object.ts";
 export { OPENAPI_DOCUMENT } from "./server/_openapi.ts";
 export { type Problem, problem, PROBLEM_TYPES, problemFromError } from "./server/_problem.ts";
 

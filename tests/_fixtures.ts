@@ -12,6 +12,7 @@
  */
 
 import { ok, strictEqual } from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { WhiteBitClient } from "../client.ts";
 import { WhiteBitError } from "../client/errors.ts";
 import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
@@ -21,6 +22,10 @@ import {
   createApp,
   type CreateAppOptions,
   DenoKvIdempotencyStore,
+  DurableObjectIdempotencyStore,
+  type DurableObjectNamespaceLike,
+  type DurableObjectStateLike,
+  IdempotencyDurableObject,
   type IdempotencyStore,
   MemoryIdempotencyStore,
   type Problem,
@@ -243,6 +248,80 @@ export async function problemOf(response: Response): Promise<Problem> {
 /** The problem type URN of a slug. */
 export const typeOf = (slug: string): string => `urn:lending-whitebit:problem:${slug}`;
 
+/**
+ * Durable Objects in process, for unit tests of {@linkcode IdempotencyDurableObject}:
+ * a namespace whose objects (one per name, made on first use, on `now`)
+ * keep their SQLite storage in memory (`node:sqlite`), run their alarms when
+ * `alarms()` is called at or after the time set, and report what their
+ * storage holds. The real runtime is tested in tests/runtimes/ (Miniflare).
+ */
+export function fakeDurableObjects(now: () => number = Date.now) {
+  class Clocked extends IdempotencyDurableObject {
+    protected override now(): number {
+      return now();
+    }
+  }
+  const objects = new Map<
+    string,
+    { object: Clocked; db: DatabaseSync; alarm: number | undefined }
+  >();
+  const objectOf = (name: string) => {
+    let entry = objects.get(name);
+    if (!entry) {
+      const db = new DatabaseSync(":memory:");
+      const state: DurableObjectStateLike = {
+        storage: {
+          sql: {
+            exec: (query, ...bindings) => {
+              const rows = db.prepare(query).all(...bindings) as Record<string, unknown>[];
+              return { toArray: () => rows };
+            },
+          },
+          setAlarm: (time) => Promise.resolve(void (entry!.alarm = time)),
+          deleteAll: () => {
+            const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+            for (const { name } of tables) {
+              db.exec(`DROP TABLE "${name}"`);
+            }
+            entry!.alarm = undefined;
+            return Promise.resolve();
+          },
+        },
+      };
+      entry = { object: undefined as never, db, alarm: undefined };
+      objects.set(name, entry);
+      entry.object = new Clocked(state);
+    }
+    return entry.object;
+  };
+  const namespace: DurableObjectNamespaceLike = {
+    idFromName: (name) => name,
+    get: (id) => ({
+      fetch: (input, init) => objectOf(id as string).fetch(new Request(input, init)),
+    }),
+  };
+  return {
+    namespace,
+    /** Runs every alarm that is due. */
+    async alarms(): Promise<void> {
+      for (const entry of objects.values()) {
+        if (entry.alarm !== undefined && entry.alarm <= now()) {
+          entry.alarm = undefined;
+          await entry.object.alarm();
+        }
+      }
+    },
+    /** How many records the object of `name` stores (its tables may be gone). */
+    records(name: string): number {
+      const db = objects.get(name)?.db;
+      const table = db?.prepare("SELECT name FROM sqlite_master WHERE name = 'records'").all();
+      return table?.length
+        ? (db!.prepare("SELECT COUNT(*) AS n FROM records").all()[0].n as number)
+        : 0;
+    },
+  };
+}
+
 /** Each shipped store, opened fresh on a clock (default the real one), closed with `await using`. */
 export const STORES: [
   string,
@@ -263,6 +342,14 @@ export const STORES: [
       [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
     };
   }],
+  [
+    "Durable Object store",
+    (now) =>
+      Promise.resolve({
+        store: new DurableObjectIdempotencyStore(fakeDurableObjects(now).namespace),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      }),
+  ],
 ];
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;

@@ -8,10 +8,16 @@
 import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import { WhiteBitClient } from "../../client.ts";
 import type { RateLimiter } from "../../client/rate_limiter.ts";
-import { DenoKvNonceLaneStore, MemoryNonceLaneStore, type NonceLaneStore } from "../../server.ts";
+import {
+  DenoKvNonceLaneStore,
+  DurableObjectNonceLaneStore,
+  MemoryNonceLaneStore,
+  type NonceLaneStore,
+} from "../../server.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
 import {
   appOn,
+  fakeDurableObjects,
   GatedLimiter,
   PATHS,
   PLAN,
@@ -81,6 +87,12 @@ const LANE_STORES: [string, OpenLanes][] = [
       [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
     });
   }],
+  ["Durable Object", (now) =>
+    Promise.resolve(
+      Object.assign(new DurableObjectNonceLaneStore(fakeDurableObjects(now).namespace), {
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      }),
+    )],
 ];
 
 for (const [name, open] of LANE_STORES) {

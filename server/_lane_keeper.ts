@@ -160,5 +160,8 @@ export class LaneKeeper {
       this.#timer = undefined;
       this.lane().catch(() => {});
     }, this.#options.leaseMs / 3);
+    // Where timers can be unreferenced (Deno, Node, Bun), renewing never keeps a stopping
+    // process alive: `deno serve` shuts down on SIGTERM once its requests are answered.
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 }

@@ -23,8 +23,12 @@ export const SETTING_NAMES = [
   "WHITEBIT_API_KEY",
   "WHITEBIT_API_SECRET",
   "WHITEBIT_BASE_URL",
+  "WHITEBIT_NONCE_LANE",
+  "WHITEBIT_NONCE_LANE_LEASE_MS",
   "LENDING_API_TOKENS",
   "LENDING_CORS_ORIGINS",
+  "LENDING_IDEMPOTENCY_LEASE_MS",
+  "LENDING_DENO_KV",
 ] as const;
 
 /** One of {@linkcode SETTING_NAMES}. */
@@ -133,6 +137,73 @@ export function blockers(settings: Settings): SettingName[] {
   ];
 }
 
+/** What a valid setting of each kind looks like: said at start when one is refused. */
+export const SETTING_RULES: Partial<Record<SettingName, string>> = {
+  WHITEBIT_NONCE_LANE: "index/count such as 3/8, or auto/count; count 1 to 1000",
+  WHITEBIT_NONCE_LANE_LEASE_MS: "a whole number of milliseconds from 10000 to 2147483647",
+  LENDING_IDEMPOTENCY_LEASE_MS: "a whole number of milliseconds from 20000 to 86400000",
+};
+
+/**
+ * A nonce lane setting: `index/count` (this instance's lane, for fleets
+ * with fixed instance numbers) or `auto/count` (a lane leased from the
+ * shared store); `undefined` when unset; `"invalid"` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseNonceLane } from "./_settings.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(parseNonceLane("3/8"), { index: 3, count: 8 });
+ * deepStrictEqual(parseNonceLane(" auto/8 "), { auto: true, count: 8 });
+ * deepStrictEqual(parseNonceLane("8/8"), "invalid");
+ * deepStrictEqual(parseNonceLane(undefined), undefined);
+ * ```
+ *
+ * @param value The setting.
+ * @returns The lane, or `"invalid"`.
+ */
+export function parseNonceLane(
+  value: string | undefined,
+): { index: number; count: number } | { auto: true; count: number } | "invalid" | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const match = /^(auto|0|[1-9]\d{0,3})\/([1-9]\d{0,3})$/.exec(value.trim());
+  if (!match) return "invalid";
+  const count = Number(match[2]);
+  if (count > 1000) return "invalid";
+  if (match[1] === "auto") return { auto: true, count };
+  const index = Number(match[1]);
+  return index < count ? { index, count } : "invalid";
+}
+
+/**
+ * A duration setting in whole milliseconds from `min` to `max`;
+ * `undefined` when unset; `"invalid"` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { parseMs } from "./_settings.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * strictEqual(parseMs("60000", 20_000, 86_400_000), 60_000);
+ * strictEqual(parseMs("1e5", 20_000, 86_400_000), "invalid");
+ * ```
+ *
+ * @param value The setting.
+ * @param min The least allowed.
+ * @param max The most allowed.
+ * @returns The milliseconds, or `"invalid"`.
+ */
+export function parseMs(
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | "invalid" | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const ms = /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  return ms >= min && ms <= max ? ms : "invalid";
+}
+
 /**
  * One line saying what keeps the server from working, by setting name
  * (never a value), or `undefined` if nothing does.
@@ -146,7 +217,8 @@ export function blockers(settings: Settings): SettingName[] {
  *   describeSettings({ values: {}, missing: ["WHITEBIT_API_KEY"], unreadable: ["LENDING_API_TOKENS"] }, []),
  *   "@lending/whitebit/server is not configured: every route but /healthz answers 503. " +
  *     "Unset: WHITEBIT_API_KEY. Not readable (run with --allow-env=WHITEBIT_API_KEY,WHITEBIT_API_SECRET," +
- *     "WHITEBIT_BASE_URL,LENDING_API_TOKENS,LENDING_CORS_ORIGINS): LENDING_API_TOKENS.",
+ *     "WHITEBIT_BASE_URL,WHITEBIT_NONCE_LANE,WHITEBIT_NONCE_LANE_LEASE_MS,LENDING_API_TOKENS," +
+ *     "LENDING_CORS_ORIGINS,LENDING_IDEMPOTENCY_LEASE_MS,LENDING_DENO_KV): LENDING_API_TOKENS.",
  * );
  * ```
  *
@@ -163,11 +235,17 @@ export function describeSettings(settings: Settings, invalid: string[]): string 
       ? "@lending/whitebit/server is not configured: every route but /healthz answers 503."
       : "@lending/whitebit/server is configured, but some optional settings could not be read; their defaults apply.",
     missing.length ? `Unset: ${missing.join(", ")}.` : "",
-    invalid.length ? `Invalid: ${invalid.join(", ")}.` : "",
+    invalid.length ? `Invalid: ${invalid.map(withRule).join(", ")}.` : "",
     unreadable.length
       ? `Not readable (run with --allow-env=${SETTING_NAMES.join(",")}): ${unreadable.join(", ")}.`
       : "",
   ].filter(Boolean).join(" ");
+}
+
+/** A refused setting's name, with what a valid one looks like where that is known (never its value). */
+function withRule(name: string): string {
+  const rule = SETTING_RULES[name as SettingName];
+  return rule ? `${name} (${rule})` : name;
 }
 
 function fromDeno(name: SettingName, settings: Settings): string | undefined {

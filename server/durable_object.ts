@@ -92,6 +92,21 @@ export interface DurableObjectNamespaceLike {
   get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 
+/**
+ * The Durable Object namespace bound as `LENDING_IDEMPOTENCY` in Workers
+ * bindings, if there is one.
+ *
+ * @param env Workers bindings, or anything else.
+ * @returns The namespace, or `undefined`.
+ */
+export function idempotencyNamespaceOf(env: unknown): DurableObjectNamespaceLike | undefined {
+  const binding = isRecord(env) ? env.LENDING_IDEMPOTENCY : undefined;
+  return isRecord(binding) && typeof binding.idFromName === "function" &&
+      typeof binding.get === "function"
+    ? binding as unknown as DurableObjectNamespaceLike
+    : undefined;
+}
+
 /** One operation on an object, as the stores send it. */
 type Message =
   | {

@@ -358,18 +358,37 @@ export const SETTINGS = [
   "WHITEBIT_API_KEY",
   "WHITEBIT_API_SECRET",
   "WHITEBIT_BASE_URL",
+  "WHITEBIT_NONCE_LANE",
+  "WHITEBIT_NONCE_LANE_LEASE_MS",
   "LENDING_API_TOKENS",
   "LENDING_CORS_ORIGINS",
+  "LENDING_IDEMPOTENCY_LEASE_MS",
+  "LENDING_DENO_KV",
 ];
+
+/** How {@linkcode startServe} runs the server. */
+export interface ServeOptions {
+  /** The `--allow-env` list (default: every setting; `[]` for none). */
+  allowEnv?: string[];
+  /** A folder the server may read and write (for a Deno KV file), with `--unstable-kv`. */
+  kvDir?: string;
+}
 
 /**
  * Starts `deno serve server.ts` on 127.0.0.1, configured only by `env`
- * (inherited variables of the settings' names are blanked). `allowEnv`:
- * the `--allow-env` list (default: every setting; `[]` for none).
- * `stderr` holds what it printed before listening; the access log is read
- * when it is disposed.
+ * (inherited variables of the settings' names are blanked). `stderr` holds
+ * what it printed before listening; the access log (stdout) is read when it
+ * is stopped: by `stop(signal)` (SIGKILL: it dies mid-call) or on dispose,
+ * which also checks that no secret reached it.
  */
-export async function startServe(env: Record<string, string>, allowEnv: string[] = SETTINGS) {
+export async function startServe(
+  env: Record<string, string>,
+  allowEnvOrOptions: string[] | ServeOptions = {},
+) {
+  const options = Array.isArray(allowEnvOrOptions)
+    ? { allowEnv: allowEnvOrOptions }
+    : allowEnvOrOptions;
+  const allowEnv = options.allowEnv ?? SETTINGS;
   const blank = Object.fromEntries(SETTINGS.map((name) => [name, ""]));
   const child = new Deno.Command(Deno.execPath(), {
     args: [
@@ -378,6 +397,9 @@ export async function startServe(env: Record<string, string>, allowEnv: string[]
       "--port=0",
       "--allow-net=127.0.0.1",
       ...(allowEnv.length ? [`--allow-env=${allowEnv.join(",")}`] : []),
+      ...(options.kvDir
+        ? ["--unstable-kv", `--allow-read=${options.kvDir}`, `--allow-write=${options.kvDir}`]
+        : []),
       SERVER,
     ],
     env: { ...blank, ...env, NO_COLOR: "1", RUST_BACKTRACE: "0" },
@@ -397,18 +419,98 @@ export async function startServe(env: Record<string, string>, allowEnv: string[]
     url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(""))?.[1];
   }
   clearTimeout(deadline);
+  const later: string[] = [];
   const drain = (async () => {
-    while (!(await lines.read()).done) { /* the rest of stderr */ }
+    for (let read = await lines.read(); !read.done; read = await lines.read()) {
+      later.push(read.value);
+    }
   })();
   const log = child.stdout.text();
+  let stopped: Promise<Deno.CommandStatus> | undefined;
+  // A server that does not stop within 10 s of its signal is killed: a test never hangs on it.
+  const stop = (signal: Deno.Signal = "SIGTERM") => {
+    if (!stopped) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      stopped = child.status.finally(() => clearTimeout(timer));
+    }
+    return stopped;
+  };
   return {
     url,
     stderr: output.join(""),
+    /** What it printed on stderr after it started listening. */
+    laterStderr: () => later.join(""),
+    stop,
+    /** The access log, one entry per line, once it has stopped. */
+    async accessLog(): Promise<AccessLogEntry[]> {
+      await stop();
+      return (await log).split("\n").filter((line) => line.startsWith("{")).map((line) =>
+        JSON.parse(line)
+      );
+    },
     async [Symbol.asyncDispose]() {
-      child.kill("SIGTERM");
-      await child.status;
+      await stop();
       await drain;
       ok(!(await log).includes(env.WHITEBIT_API_SECRET ?? "\u0000"), "no secret in the access log");
+    },
+  };
+}
+
+/** A new private temporary folder, removed on dispose (made by `sh`: tests may not write). */
+export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
+  const made = await new Deno.Command("mktemp", { args: ["-d"], stdout: "piped" }).output();
+  ok(made.success, "mktemp could not make a folder");
+  const path = new TextDecoder().decode(made.stdout).trim();
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await new Deno.Command("rm", { args: ["-rf", path] }).output();
+    },
+  };
+}
+
+/**
+ * The sandbox on 127.0.0.1 behind a proxy that can make the server calling
+ * it "die" mid-call: `hang(path)` makes the next request to that WhiteBIT
+ * path be carried out by the sandbox, its answer never sent (the
+ * connection is held open until the proxy is disposed). `hung` resolves
+ * once it has been carried out.
+ */
+export function hangingSandbox(sandbox: WhiteBitSandbox) {
+  let armed: { path: string; carriedOut: () => void } | undefined;
+  let hung = Promise.resolve();
+  const released = Promise.withResolvers<void>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      const url = new URL(request.url);
+      const init = { method: request.method, headers: request.headers, body: await request.text() };
+      const answer = await sandbox.fetch(`http://sandbox${url.pathname}${url.search}`, {
+        ...init,
+        body: init.method === "GET" ? undefined : init.body,
+      });
+      if (armed?.path === url.pathname) {
+        armed.carriedOut();
+        armed = undefined;
+        await released.promise; // the caller never hears back
+      }
+      return answer;
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    hang(path: string): Promise<void> {
+      const { promise, resolve } = Promise.withResolvers<void>();
+      armed = { path, carriedOut: resolve };
+      return hung = promise;
+    },
+    get hung() {
+      return hung;
+    },
+    async [Symbol.asyncDispose]() {
+      released.resolve();
+      await server.shutdown();
     },
   };
 }

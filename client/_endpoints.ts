@@ -66,12 +66,14 @@ export interface Endpoint<Result = unknown> {
   read?: (value: unknown) => Result;
 }
 
-const identifier: Param = {
+/** An id: a plan, investment or transaction. */
+export const identifier: Param = {
   check: assertIdentifier,
   schema: { type: "string", pattern: IDENTIFIER_PATTERN.source },
 };
 
-const amount: Param = {
+/** An amount: a plain positive decimal string. */
+export const amount: Param = {
   check: assertDecimalAmount,
   schema: {
     type: "string",
@@ -81,14 +83,18 @@ const amount: Param = {
 };
 
 /** A whole number from `min` to `max`. */
-function integer(min: number, max: number): Param {
+export function integer(min: number, max: number): Param {
   return {
     check: (value, name) => assertIntegerInRange(value, name, { min, max }),
     schema: { type: "integer", minimum: min, maximum: max },
   };
 }
 
-const paging = { limit: integer(1, MAX_LIMIT), offset: integer(0, MAX_OFFSET) };
+/** `limit` 1–100 and `offset` 0–10 000. */
+export const paging: Readonly<Record<"limit" | "offset", Param>> = {
+  limit: integer(1, MAX_LIMIT),
+  offset: integer(0, MAX_OFFSET),
+};
 
 /** The fixed-lending endpoints. */
 export const ENDPOINTS = {
@@ -146,7 +152,9 @@ export function checkParams(endpoint: Endpoint, params: unknown): Record<string,
   }
   const checked: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(endpoint.params)) {
-    const value = params[name];
+    const given = params[name];
+    // An array is copied, so what is checked is what is sent.
+    const value = Array.isArray(given) ? [...given] : given;
     if (value === undefined && !endpoint.required.includes(name)) continue;
     param.check(value, name);
     checked[name] = value;

@@ -54,6 +54,32 @@ export interface HistoryReader {
 }
 
 /**
+ * When the failed call was attempted, in Unix seconds, and the earliest whole
+ * second a record of it may carry: the attempt less `toleranceMs` (default
+ * 60 000) for the difference between the two clocks.
+ *
+ * @throws {TypeError} If `attemptedAt` is not a number.
+ * @throws {RangeError} If `toleranceMs` is negative or not finite.
+ */
+export function attemptWindow(
+  action: string,
+  attemptedAt: number | undefined,
+  options: { toleranceMs?: number },
+): { attempted: number; earliest: number } {
+  if (!Number.isFinite(attemptedAt)) {
+    throw new TypeError(mustBe(action, '"attemptedAt"', "a number", attemptedAt));
+  }
+  const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+  if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
+    throw new RangeError(mustBe(action, '"toleranceMs"', "a number >= 0", toleranceMs));
+  }
+  return {
+    attempted: attemptedAt! / 1000,
+    earliest: Math.floor((attemptedAt! - toleranceMs) / 1000),
+  };
+}
+
+/**
  * Finds the investment a failed `invest()` may have made, or `null` if there
  * provably is none.
  *
@@ -76,20 +102,7 @@ export async function findInvestment(
   const { planId, amount } = error.params ?? {};
   assertIdentifier(planId, "params.planId");
   assertDecimalAmount(amount, "params.amount");
-  if (!Number.isFinite(error.attemptedAt)) {
-    throw new TypeError(
-      mustBe("find investment", '"attemptedAt"', "a number", error.attemptedAt),
-    );
-  }
-  const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
-  if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
-    throw new RangeError(
-      mustBe("find investment", '"toleranceMs"', "a number >= 0", toleranceMs),
-    );
-  }
-  const attemptedAt = error.attemptedAt as number;
-  const attempted = attemptedAt / 1000;
-  const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
+  const { attempted, earliest } = attemptWindow("find investment", error.attemptedAt, options);
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
   let best: Investment | null = null;

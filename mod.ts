@@ -32,7 +32,7 @@
  */
 
 export { WhiteBitClient } from "./client.ts";
-export type { CallOptions, WhiteBitClientOptions } from "./client/options.ts";
+export type { CallOptions, WhiteBitClientOptions, WhiteBitEvent } from "./client/options.ts";
 export {
   type FixedPlan,
   type InterestPayment,

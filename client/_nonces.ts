@@ -11,7 +11,12 @@
  *   corrected clock (the clock was fast and `syncTime()` corrected it, or it
  *   jumped and came back), those nonces were all refused anyway, so they
  *   restart from the corrected clock instead of staying out of the window
- *   for ever.
+ *   for ever. A nonce is never sent more than 4 s ahead of the clock: a
+ *   burst faster than one nonce per millisecond waits for the clock instead
+ *   of drifting out of the window.
+ * - **Lanes** (window mode): with `lane: { index, count }`, every nonce is
+ *   ≡ `index` (mod `count`), still a millisecond time rising within its
+ *   lane, so instances with different lanes can never pick the same nonce.
  *
  * @example A clock 30 s fast, corrected
  * ```ts
@@ -41,6 +46,18 @@ const WINDOW_MS = 5_000;
 const MIN_NONCE = 1_000_000_000_000;
 const MAX_NONCE = 9_999_999_999_999;
 
+/** How far ahead of the clock a window nonce may be sent: the window less a second of margin. */
+const MAX_AHEAD_MS = WINDOW_MS - 1_000;
+
+/** The most lanes a key can be split into: each lane then gets one nonce per second. */
+export const MAX_LANES = 1000;
+
+/** A share of one key's nonces: those ≡ `index` (mod `count`). */
+export interface NonceLane {
+  index: number;
+  count: number;
+}
+
 /** A server time above this is milliseconds, not seconds (it would be after the year 5138). */
 const MAX_UNIX_SECONDS = 99_999_999_999;
 
@@ -53,14 +70,39 @@ export class NonceClock {
   offsetMs = 0;
   readonly #now: () => number;
   readonly #window: boolean;
+  readonly #lane: NonceLane;
   #last = 0;
 
   /**
-   * @param options The local clock (Unix ms) and whether nonces are in window mode.
+   * @param options The local clock (Unix ms), whether nonces are in window
+   *   mode, and the lane (window mode only; default: the whole key).
+   * @throws {RangeError} If the lane is not `0 ≤ index < count ≤ 1000`, or
+   *   is given in strict mode.
    */
-  constructor(options: { now: () => number; window: boolean }) {
+  constructor(options: { now: () => number; window: boolean; lane?: NonceLane }) {
     this.#now = options.now;
     this.#window = options.window;
+    const lane = options.lane ?? { index: 0, count: 1 };
+    const { index, count } = lane;
+    if (
+      !Number.isInteger(count) || !Number.isInteger(index) || count < 1 || count > MAX_LANES ||
+      index < 0 || index >= count
+    ) {
+      throw new RangeError(
+        mustBe(
+          "create client",
+          '"nonceLane"',
+          `{ index, count } with whole numbers 0 ≤ index < count ≤ ${MAX_LANES}`,
+          `${index}/${count}`,
+        ),
+      );
+    }
+    if (count > 1 && !options.window) {
+      throw new RangeError(
+        'Cannot create client: "nonceLane" needs window mode: strict nonces must rise across the whole key',
+      );
+    }
+    this.#lane = { index, count };
   }
 
   /** The local clock, in Unix milliseconds. */
@@ -69,16 +111,20 @@ export class NonceClock {
   }
 
   /**
-   * The next nonce, and when it was taken on the corrected clock.
+   * The next nonce, when it was taken on the corrected clock, and how long
+   * to wait before sending it (window mode: until it is at most 4 s ahead
+   * of the clock).
    *
    * @throws {RangeError} If the clock gives no plausible millisecond time.
    */
-  next(): { nonce: number; attemptedAt: number } {
+  next(): { nonce: number; attemptedAt: number; waitMs: number } {
     const attemptedAt = Math.floor(this.#now() + this.offsetMs);
     const next = this.#last + 1;
-    const nonce = this.#window && next > attemptedAt + WINDOW_MS
+    const { index, count } = this.#lane;
+    const candidate = this.#window && next > attemptedAt + WINDOW_MS
       ? attemptedAt
       : Math.max(attemptedAt, next);
+    const nonce = candidate + ((index - candidate % count) % count + count) % count;
     if (!(nonce >= MIN_NONCE && nonce <= MAX_NONCE)) {
       throw new RangeError(
         mustBe(
@@ -90,7 +136,8 @@ export class NonceClock {
       );
     }
     this.#last = nonce;
-    return { nonce, attemptedAt };
+    const ahead = nonce - attemptedAt - MAX_AHEAD_MS;
+    return { nonce, attemptedAt, waitMs: this.#window && ahead > 0 ? ahead : 0 };
   }
 
   /**

@@ -39,7 +39,7 @@ import {
 } from "./errors.ts";
 import { errorFromResponse } from "./_answer_errors.ts";
 import { NonceClock } from "./_nonces.ts";
-import type { CallOptions, WhiteBitClientOptions } from "./options.ts";
+import type { CallOptions, WhiteBitClientOptions, WhiteBitEvent } from "./options.ts";
 import { readServerTime } from "./_parse.ts";
 import { TIME_PATH } from "./_paths.ts";
 import { RateLimiter } from "./rate_limiter.ts";
@@ -92,6 +92,7 @@ export class Transport {
   readonly #secret: string | CryptoKey;
   #key: Promise<CryptoKey> | undefined;
   readonly #fetch: FetchLike;
+  readonly #onEvent: ((event: WhiteBitEvent) => void) | undefined;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
@@ -122,9 +123,10 @@ export class Transport {
       );
     }
     this.#fetch = options.fetch ?? defaultFetch;
+    this.#onEvent = options.onEvent;
     this.baseUrl = parseBaseUrl(options.baseUrl ?? "https://whitebit.com", options.fetch);
     const window = options.nonceWindow ?? true;
-    this.clock = new NonceClock({ now: options.now ?? Date.now, window });
+    this.clock = new NonceClock({ now: options.now ?? Date.now, window, lane: options.nonceLane });
     this.#apiKey = apiKey;
     this.#secret = apiSecret;
     this.#timeoutMs = delay("timeoutMs", options.timeoutMs ?? 10_000, 1);
@@ -193,7 +195,7 @@ export class Transport {
   ): Promise<T> {
     exchange.call.signal?.throwIfAborted();
     if (this.dryRun) {
-      const { request, headers, body } = await this.#sign(path, params);
+      const { request, headers, body } = await this.#sign(path, params, this.clock.next());
       throw this.#dryRunError(request, { method: "POST", headers, body });
     }
     const waiting = this.#waitFor(path, exchange.call);
@@ -201,7 +203,9 @@ export class Transport {
     try {
       const releaseTurn = this.#sequencer && await waiting.turn(this.#sequencer);
       try {
-        const { request, headers, body } = await this.#sign(path, params);
+        const nonce = this.clock.next();
+        if (nonce.waitMs > 0) await waiting.pause(nonce.waitMs);
+        const { request, headers, body } = await this.#sign(path, params, nonce);
         return await this.#exchange(request, {
           method: "POST",
           headers,
@@ -223,26 +227,36 @@ export class Transport {
    * abort the wait; past `maxWaitMs` in all, it fails with a
    * {@linkcode RateLimitError} whose `outcome` is `"not_executed"`.
    */
-  #waitFor(path: string, call: CallOptions): { turn(limiter: RateLimiter): Promise<() => void> } {
+  #waitFor(path: string, call: CallOptions): {
+    turn(limiter: RateLimiter): Promise<() => void>;
+    pause(ms: number): Promise<void>;
+  } {
     const maxWaitMs = call.maxWaitMs ?? this.#maxWaitMs;
     if (call.maxWaitMs !== undefined) delay("maxWaitMs", maxWaitMs, 0);
     const signals = [call.signal, call.waitSignal].filter((s) => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const since = performance.now();
+    const left = () => Math.max(0, Math.ceil(maxWaitMs - (performance.now() - since)));
+    const tooLong = (cause?: unknown) =>
+      new RateLimitError(
+        `No turn to send came within ${maxWaitMs} ms (the client's rate limit${
+          this.#sequencer ? " and strict nonce order" : ", nonces ahead of the clock"
+        }). ${NOT_SENT}`,
+        { requestPath: path, outcome: "not_executed", cause },
+      );
     return {
       turn: async (limiter) => {
-        const left = Math.max(0, Math.ceil(maxWaitMs - (performance.now() - since)));
         try {
-          return await limiter.acquire({ signal, maxWaitMs: left });
+          return await limiter.acquire({ signal, maxWaitMs: left() });
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
-          throw new RateLimitError(
-            `No turn to send came within ${maxWaitMs} ms (the client's rate limit${
-              this.#sequencer ? " and strict nonce order" : ""
-            }). ${NOT_SENT}`,
-            { requestPath: path, outcome: "not_executed", cause: error },
-          );
+          throw tooLong(error);
         }
+      },
+      // A window nonce too far ahead of the clock waits for it (it was reserved: order holds).
+      pause: async (ms) => {
+        if (ms > left()) throw tooLong();
+        await sleep(ms, signal);
       },
     };
   }
@@ -262,12 +276,13 @@ export class Transport {
     });
   }
 
-  /** Builds and signs the body of one request, taking its nonce now. */
+  /** Builds and signs the body of one request with its nonce; `attemptedAt` is now. */
   async #sign(
     path: string,
     params: Record<string, unknown>,
+    { nonce }: { nonce: number },
   ): Promise<{ request: RequestFacts; headers: Record<string, string>; body: string }> {
-    const { nonce, attemptedAt } = this.clock.next();
+    const attemptedAt = Math.floor(this.clock.now() + this.clock.offsetMs);
     const body = JSON.stringify({
       request: path,
       nonce,
@@ -301,6 +316,49 @@ export class Transport {
     init: RequestInit,
     exchange: Exchange<T>,
   ): Promise<T> {
+    if (!this.#onEvent) return await this.#send(request, init, exchange);
+    const { requestPath, nonce } = request;
+    const started = performance.now();
+    this.#emit({
+      type: "request",
+      method: init.method ?? "GET",
+      requestPath,
+      nonce,
+      params: request.params ?? {},
+      attemptedAt: request.attemptedAt,
+    });
+    try {
+      return await this.#send(request, init, exchange, started);
+    } catch (error) {
+      this.#emit({
+        type: "error",
+        requestPath,
+        nonce,
+        error: (error as Error)?.name ?? String(error),
+        outcome: (error as WhiteBitError)?.outcome,
+        status: (error as WhiteBitError)?.status,
+        durationMs: performance.now() - started,
+      });
+      throw error;
+    }
+  }
+
+  /** Hands an event to `onEvent`; what the hook throws never reaches the call. */
+  #emit(event: WhiteBitEvent): void {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // an audit hook must not change a call's result
+    }
+  }
+
+  /** Sends one request and reads its answer, with `started` set when events are on. */
+  async #send<T>(
+    request: RequestFacts,
+    init: RequestInit,
+    exchange: Exchange<T>,
+    started?: number,
+  ): Promise<T> {
     const { signal } = exchange.call;
     const path = request.requestPath;
     const sent = exchange.stateChanging ? MAY_HAVE_RUN : READ_ONLY;
@@ -315,20 +373,30 @@ export class Transport {
         ...details,
       });
     signal?.throwIfAborted();
-    // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms of cold start.
+    // AbortSignal.timeout, not setTimeout: Deno's first setTimeout costs ~8 ms
+    // of cold start. The timer stays pending for the whole timeout, so fetch
+    // gets a signal of its own, unlinked once the answer is read: the pending
+    // timer then holds an empty signal, not the request.
     const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    timeout.addEventListener("abort", abort);
+    signal?.addEventListener("abort", abort);
     const send = this.#fetch;
     let response: Response;
     let answer: { text: string; cut: boolean };
     try {
-      response = await send(this.baseUrl + path, { ...init, redirect: "manual", signal: combined });
+      response = await send(this.baseUrl + path, {
+        ...init,
+        redirect: "manual",
+        signal: controller.signal,
+      });
       answer = await readCapped(response);
     } catch (error) {
       // Which error it is, and its cause (the signal's reason after an
       // abort, none after a timeout). A refusal of the runtime before any
       // connection (no network permission) is provably not sent.
-      throw timeout.aborted && combined.reason === timeout.reason
+      throw timeout.aborted && !signal?.aborted
         ? failed(TimeoutError, `got no answer within ${this.#timeoutMs} ms`)
         : signal?.aborted
         ? failed(AbortedError, "was aborted after it was sent", { cause: signal.reason })
@@ -340,9 +408,22 @@ export class Transport {
         : failed(NetworkError, `failed without an answer (${describeCause(error)})`, {
           cause: error,
         });
+    } finally {
+      timeout.removeEventListener("abort", abort);
+      signal?.removeEventListener("abort", abort);
     }
     const { text, cut } = answer;
     const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
+    if (started !== undefined) {
+      this.#emit({
+        type: "response",
+        requestPath: path,
+        nonce: request.nonce,
+        status: answered.status,
+        requestId: answered.requestId,
+        durationMs: performance.now() - started,
+      });
+    }
     if (cut && response.ok) {
       throw failed(
         WhiteBitError,
@@ -421,6 +502,9 @@ function delay(name: string, value: number, min: number): number {
  */
 async function readCapped(response: Response): Promise<{ text: string; cut: boolean }> {
   if (!response.body) return { text: "", cut: false };
+  // A declared length within the cap is all fetch will deliver: read it whole (faster).
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  if (declared <= MAX_ANSWER_BYTES) return { text: await response.text(), cut: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";

@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { Outcome, WhiteBitErrorName } from "./errors.ts";
 import type { RateLimiter } from "./rate_limiter.ts";
 
 /**
@@ -58,6 +59,14 @@ export interface WhiteBitClientOptions {
    * last one, so this client sends one request at a time.
    */
   nonceWindow?: boolean;
+  /**
+   * Window mode only: this client's share of the key's nonces, those ≡
+   * `index` (mod `count`), so that up to `count` instances on one key (each
+   * with its own `index`) can never pick the same nonce. `0 ≤ index < count ≤
+   * 1000`. Each lane has `1000 / count` nonces per second; a faster burst
+   * waits for the clock. Default: the whole key.
+   */
+  nonceLane?: { index: number; count: number };
   /** Milliseconds from sending a request to its complete answer (1 to 2^31 − 1). Default 10 000. */
   timeoutMs?: number;
   /** How often a 429 (never executed) is retried with a fresh nonce. Default 2. */
@@ -92,6 +101,14 @@ export interface WhiteBitClientOptions {
    * sending it. Nothing is sent, no rate-limit slot is taken. Default `false`.
    */
   dryRun?: boolean;
+  /**
+   * Called with an event for every request sent (path, nonce, parameters,
+   * never credentials), every answer (status, request id, milliseconds) and
+   * every failure (error class, `outcome`): an audit log or traces without a
+   * dependency. Called synchronously; what it throws is ignored, so it can
+   * never change a call's result.
+   */
+  onEvent?: (event: WhiteBitEvent) => void;
 }
 
 /**
@@ -150,3 +167,62 @@ export interface CallOptions {
  * ```
  */
 export type FetchLike = NonNullable<WhiteBitClientOptions["fetch"]>;
+
+/**
+ * What a client's `onEvent` hook receives: a request as it is sent, its
+ * answer, or its failure. Never credentials: no API key, secret, payload or
+ * signature.
+ *
+ * @example A JSON audit log
+ * ```ts
+ * import { WhiteBitClient, type WhiteBitEvent } from "@lending/whitebit";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const events: WhiteBitEvent[] = [];
+ * const client = new WhiteBitClient({
+ *   ...sandbox.credentials,
+ *   fetch: sandbox.fetch,
+ *   onEvent: (event) => events.push(event), // or console.log(JSON.stringify(event))
+ * });
+ * await client.invest({ planId: sandbox.plans[0].id, amount: "100" });
+ * deepStrictEqual(events.map((event) => event.type), ["request", "response"]);
+ * ```
+ */
+export type WhiteBitEvent =
+  | {
+    type: "request";
+    method: string;
+    /** WhiteBIT's path. */
+    requestPath: string;
+    /** The nonce it was signed with (none for the unsigned time request). */
+    nonce?: number;
+    /** The call's parameters as sent. */
+    params: Readonly<Record<string, unknown>>;
+    /** When it was signed, Unix ms on the corrected clock. */
+    attemptedAt?: number;
+  }
+  | {
+    type: "response";
+    requestPath: string;
+    nonce?: number;
+    /** The HTTP status, any status (a refusal is an answer too). */
+    status: number;
+    /** WhiteBIT's request id, if it sent one. */
+    requestId?: string;
+    /** From sending to the answer read. */
+    durationMs: number;
+  }
+  | {
+    type: "error";
+    requestPath: string;
+    nonce?: number;
+    /** The error's class (`WhiteBitErrorName`), or another error's name. */
+    error: WhiteBitErrorName | string;
+    /** Whether funds may have moved, for this package's errors. */
+    outcome?: Outcome;
+    /** The HTTP status, if WhiteBIT answered. */
+    status?: number;
+    durationMs: number;
+  };

@@ -46,17 +46,12 @@ export const PLAN: SandboxPlan = {
   maxPossibleInvestment: "10000000",
 };
 
-/** A clock a test moves by assigning `now`. */
-export interface TestClock {
-  now: number;
-}
-
 /** What {@linkcode setup} takes: the sandbox's and the client's options that differ. */
-export interface SetupOptions extends Omit<WhiteBitSandboxOptions, "accounts" | "now"> {
+export interface SetupOptions extends Omit<WhiteBitSandboxOptions, "accounts"> {
   /** Changes to {@linkcode ACCOUNT}. */
   account?: Partial<SandboxAccount>;
-  /** A clock for both sides; default the real one. */
-  clock?: TestClock;
+  /** The clock of both sides (`now` of the sandbox and the client); default the real one. */
+  now?: () => number;
   /** The client's options that differ (`fetch` wraps the sandbox's). */
   client?: Partial<WhiteBitClientOptions>;
 }
@@ -69,8 +64,7 @@ export function setup(options: SetupOptions = {}): {
   /** Every body the client sent, parsed. */
   sent: Record<string, unknown>[];
 } {
-  const { account, clock, client: clientOptions = {}, ...sandboxOptions } = options;
-  const now = clock ? () => clock.now : undefined;
+  const { account, now, client: clientOptions = {}, ...sandboxOptions } = options;
   const sandbox = new WhiteBitSandbox({
     plans: [PLAN],
     precision: { USDT: 6 },

@@ -13,19 +13,11 @@ import {
   type WhiteBitClientOptions,
 } from "../../mod.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
+import { setup as sharedSetup } from "../_fixtures.ts";
 
 function setup(options: Partial<WhiteBitClientOptions> = {}) {
-  const sandbox = new WhiteBitSandbox();
-  const bodies: Record<string, unknown>[] = [];
-  const client = new WhiteBitClient({
-    ...sandbox.credentials,
-    fetch: async (url, init) => {
-      bodies.push(JSON.parse(await new Response(init.body).text()));
-      return await sandbox.fetch(url, init);
-    },
-    ...options,
-  });
-  return { sandbox, client, bodies, planId: sandbox.plans[0].id };
+  const { sandbox, client, planId, sent: bodies } = sharedSetup({ client: options });
+  return { sandbox, client, bodies, planId };
 }
 
 Deno.test("delays a timer cannot hold are refused (2^31 ms would fire at once)", async (t) => {

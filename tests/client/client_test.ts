@@ -13,45 +13,12 @@ import {
   TimeoutError,
   ValidationError,
   WhiteBitClient,
-  type WhiteBitClientOptions,
   WhiteBitError,
 } from "../../mod.ts";
 import { type SandboxAccount, type SandboxPlan, WhiteBitSandbox } from "../../testing.ts";
+import { ACCOUNT, PLAN, setup } from "../_fixtures.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";
-const ACCOUNT: SandboxAccount = {
-  apiKey: "test-key-7f3a9b2c",
-  apiSecret: "test-secret-0d1e2f3a4b5c",
-  balances: { USDT: "1000000", BTC: "2" },
-  multipleInvestments: true,
-};
-const PLAN: SandboxPlan = {
-  id: "plan-usdt",
-  ticker: "USDT",
-  percent: "10",
-  minInvestment: "1",
-  maxInvestment: "100000",
-  maxPossibleInvestment: "10000000",
-};
-
-function setup(
-  options: { account?: Partial<SandboxAccount>; plans?: SandboxPlan[]; now?: () => number } = {},
-  clientOptions: Partial<WhiteBitClientOptions> = {},
-) {
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...ACCOUNT, ...options.account }],
-    plans: options.plans ?? [PLAN],
-    precision: { USDT: 6 },
-    now: options.now,
-  });
-  const client = new WhiteBitClient({
-    ...sandbox.credentials,
-    fetch: sandbox.fetch,
-    retryDelayMs: 5,
-    ...clientOptions,
-  });
-  return { sandbox, client };
-}
 
 const investRequests = (sandbox: WhiteBitSandbox) =>
   sandbox.requests.filter((r) => r.path === INVEST);
@@ -278,7 +245,7 @@ Deno.test("200 concurrent invests in strict mode go one at a time with rising no
 
 Deno.test("nonces are milliseconds and rise even when the clock stands still", async () => {
   const frozen = Date.now();
-  const { sandbox, client } = setup({}, { now: () => frozen });
+  const { sandbox, client } = setup({ client: { now: () => frozen } });
   await Promise.all([1, 2, 3].map(() => client.invest({ planId: PLAN.id, amount: "1" })));
   const nonces = sandbox.investments.map((i) => i.nonce).sort();
   strictEqual(nonces[1] - nonces[0], 1);
@@ -380,7 +347,7 @@ Deno.test("process then drop over HTTP: NetworkError, outcome unknown, one reque
 });
 
 Deno.test("timeout after sending: TimeoutError, outcome unknown, the sandbox still invests", async () => {
-  const { sandbox, client } = setup({}, { timeoutMs: 30 });
+  const { sandbox, client } = setup({ client: { timeoutMs: 30 } });
   sandbox.injectFault({ kind: "latency", ms: 150 });
   const error = await client.invest({ planId: PLAN.id, amount: "1" }).catch((e) => e);
   ok(error instanceof TimeoutError);
@@ -407,7 +374,7 @@ Deno.test("abort in flight: AbortedError, outcome unknown, cause is the reason",
 
 Deno.test("abort while queued: rejects with the reason itself and sends nothing", async () => {
   const rateLimiter = new RateLimiter({ limit: 1, windowMs: 60_000 });
-  const { sandbox, client } = setup({}, { rateLimiter });
+  const { sandbox, client } = setup({ client: { rateLimiter } });
   await client.invest({ planId: PLAN.id, amount: "1" });
   const controller = new AbortController();
   const queued = client.invest({ planId: PLAN.id, amount: "1" }, { signal: controller.signal });
@@ -423,7 +390,7 @@ Deno.test("abort while queued: rejects with the reason itself and sends nothing"
 });
 
 Deno.test("abort during a retry's backoff: rejects with the reason, nothing executed", async () => {
-  const { sandbox, client } = setup({}, { retryDelayMs: 60_000 });
+  const { sandbox, client } = setup({ client: { retryDelayMs: 60_000 } });
   sandbox.injectFault({
     kind: "respond",
     status: 429,
@@ -440,7 +407,7 @@ Deno.test("abort during a retry's backoff: rejects with the reason, nothing exec
 });
 
 Deno.test("a clock 60 s off: NonceError (not retried), then syncTime() fixes it", async () => {
-  const { sandbox, client } = setup({ now: () => Date.now() + 60_000 });
+  const { sandbox, client } = setup({ now: () => Date.now() + 60_000, client: { now: Date.now } });
   const error = await client.invest({ planId: PLAN.id, amount: "1" }).catch((e) => e);
   ok(error instanceof NonceError);
   strictEqual(error.outcome, "not_executed");

@@ -12,6 +12,7 @@ import {
   ServerError,
   ValidationError,
   WhiteBitError,
+  type WhiteBitErrorName,
 } from "../../mod.ts";
 import { errorFromResponse } from "../../client/_answer_errors.ts";
 
@@ -303,4 +304,39 @@ Deno.test("errorFromResponse() keeps at most 2000 characters of a long body", ()
   const error = errorFromResponse({ requestPath: INVEST, status: 503, text });
   strictEqual(error.responseText.length, 2000);
   strictEqual(error.responseText.startsWith("<html>"), true);
+});
+
+Deno.test("every error class has its literal name, and WhiteBitErrorName lists them all", async () => {
+  const mod: Record<string, unknown> = await import("../../mod.ts");
+  // A table over the union: a class missing from it fails to compile here.
+  const listed = {
+    WhiteBitError: true,
+    ValidationError: true,
+    AuthenticationError: true,
+    PermissionError: true,
+    InvestmentRejectedError: true,
+    CloseRejectedError: true,
+    PreflightError: true,
+    DryRunError: true,
+    NonceError: true,
+    RateLimitError: true,
+    ServerError: true,
+    NetworkError: true,
+    TimeoutError: true,
+    AbortedError: true,
+  } satisfies Record<WhiteBitErrorName, true>;
+  const exported = Object.entries(mod).filter(([, value]) =>
+    value === WhiteBitError ||
+    (typeof value === "function" && value.prototype instanceof WhiteBitError)
+  );
+  deepStrictEqual(exported.map(([name]) => name).sort(), Object.keys(listed).sort());
+  for (const [name, ErrorClass] of exported) {
+    const error = new (ErrorClass as typeof WhiteBitError)("m", {
+      outcome: "unknown",
+      requestPath: "/x",
+      reason: "plan_not_offered",
+      request: { method: "GET", url: "https://x", headers: {}, body: "" },
+    } as never);
+    strictEqual(error.name, name);
+  }
 });

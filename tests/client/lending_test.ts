@@ -8,10 +8,10 @@ import {
   PLAN_STATUS,
   ValidationError,
   WhiteBitClient,
-  type WhiteBitClientOptions,
   WhiteBitError,
 } from "../../mod.ts";
 import { type SandboxAccount, type SandboxPlan, WhiteBitSandbox } from "../../testing.ts";
+import { setup as sharedSetup } from "../_fixtures.ts";
 
 const PLANS = "/api/v4/main-account/smart/plans";
 const INVESTMENTS = "/api/v4/main-account/smart/investments";
@@ -57,24 +57,14 @@ const PAUSED_PLAN: SandboxPlan = {
   maxInvestment: "1",
 };
 
-function setup(
-  options: { account?: Partial<SandboxAccount>; plans?: SandboxPlan[]; start?: number } = {},
-  clientOptions: Partial<WhiteBitClientOptions> = {},
-) {
-  const clock = { now: options.start ?? T0 };
-  const now = () => clock.now;
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...ACCOUNT, ...options.account }],
-    plans: options.plans ?? [USDT_PLAN, BTC_INTEREST_PLAN, ...HIDDEN_PLANS, PAUSED_PLAN],
+/** The shared setup with these plans, on a clock the test moves. */
+function setup(options: { account?: Partial<SandboxAccount> } = {}) {
+  const clock = { now: T0 };
+  const { sandbox, client } = sharedSetup({
+    account: { ...ACCOUNT, ...options.account },
+    plans: [USDT_PLAN, BTC_INTEREST_PLAN, ...HIDDEN_PLANS, PAUSED_PLAN],
     precision: { USDT: 6, BTC: 8 },
-    now,
-  });
-  const client = new WhiteBitClient({
-    ...sandbox.credentials,
-    fetch: sandbox.fetch,
-    now,
-    retryDelayMs: 5,
-    ...clientOptions,
+    now: () => clock.now,
   });
   return { sandbox, client, clock };
 }

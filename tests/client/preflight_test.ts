@@ -4,9 +4,9 @@ import {
   PreflightError,
   type PreflightRejectionReason,
   ServerError,
-  WhiteBitClient,
 } from "../../mod.ts";
-import { type SandboxAccount, type SandboxPlan, WhiteBitSandbox } from "../../testing.ts";
+import type { SandboxAccount, SandboxPlan, WhiteBitSandbox } from "../../testing.ts";
+import { setup as sharedSetup } from "../_fixtures.ts";
 
 const INVEST = "/api/v4/main-account/smart/investment";
 const PLANS = "/api/v4/main-account/smart/plans";
@@ -23,18 +23,14 @@ const PLAN: SandboxPlan = {
   maxPossibleInvestment: "500",
 };
 
+/** The shared setup with one plan changed as `plan` says, and no retries. */
 function setup(plan: Partial<SandboxPlan> = {}, account: Partial<SandboxAccount> = {}) {
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...ACCOUNT, ...account }],
+  return sharedSetup({
+    account: { ...ACCOUNT, ...account },
     plans: [{ ...PLAN, ...plan }],
     precision: { USDT: 30 },
+    client: { maxRetries: 0 },
   });
-  const client = new WhiteBitClient({
-    ...sandbox.credentials,
-    fetch: sandbox.fetch,
-    maxRetries: 0,
-  });
-  return { sandbox, client };
 }
 
 const sentTo = (sandbox: WhiteBitSandbox, path: string) =>

@@ -113,12 +113,26 @@ function readHistoryFilter(
   errors: FieldErrors,
 ) {
   checkId(params, "plan", "plan", (id) => flex.plan(id) !== undefined, errors);
-  checkId(params, "investment", "investment", (id) => flex.investments(apiKey, { investment: id }).length > 0, errors);
-  checkId(params, "transaction", "transaction", (id) => flex.history(apiKey, { transaction: id }).length > 0, errors);
+  checkId(
+    params,
+    "investment",
+    "investment",
+    (id) => flex.investments(apiKey, { investment: id }).length > 0,
+    errors,
+  );
+  checkId(
+    params,
+    "transaction",
+    "transaction",
+    (id) => flex.history(apiKey, { transaction: id }).length > 0,
+    errors,
+  );
   const date = (field: "dateFrom" | "dateTo", label: string) => {
     if (isAbsent(params[field])) return undefined;
     const value = integerOf(params[field]);
-    if (value === undefined || value < 0) errors[field] = [MESSAGES.invalid(label).replace("selected ", "")];
+    if (value === undefined || value < 0) {
+      errors[field] = [MESSAGES.invalid(label).replace("selected ", "")];
+    }
     return value;
   };
   return {
@@ -145,7 +159,9 @@ function readPlan(params: Record<string, unknown>, flex: FlexLedger, errors: Fie
 function readAmount(params: Record<string, unknown>, errors: FieldErrors): string {
   const raw = typeof params.amount === "number" ? String(params.amount) : params.amount;
   if (isAbsent(raw)) errors.amount = [MESSAGES.required("amount")];
-  else if (typeof raw !== "string" || !NUMERIC.test(raw) || !isDecimal(raw.trim().replace(/^\+/, ""))) {
+  else if (
+    typeof raw !== "string" || !NUMERIC.test(raw) || !isDecimal(raw.trim().replace(/^\+/, ""))
+  ) {
     errors.amount = [MESSAGES.notANumber];
   }
   return typeof raw === "string" ? raw.trim().replace(/^\+/, "") : "";
@@ -190,7 +206,13 @@ const investments: FlexEndpoint = ({ apiKey, params }, flex) => {
     errors.ticker = [MESSAGES.invalid("ticker")];
   }
   checkId(params, "plan", "plan", (id) => flex.plan(id) !== undefined, errors);
-  checkId(params, "investment", "investment", (id) => flex.investments(apiKey, { investment: id }).length > 0, errors);
+  checkId(
+    params,
+    "investment",
+    "investment",
+    (id) => flex.investments(apiKey, { investment: id }).length > 0,
+    errors,
+  );
   const status = isAbsent(params.investmentStatus) ? undefined : integerOf(params.investmentStatus);
   if (!isAbsent(params.investmentStatus) && (status === undefined || status < 0 || status > 1)) {
     errors.investmentStatus = [MESSAGES.invalid("investment status")];
@@ -217,7 +239,9 @@ const history: FlexEndpoint = (request, flex) => {
     } else {
       types = actionTypes.map(integerOf) as number[];
       types.forEach((type, index) => {
-        if (!ACTION_TYPES.includes(type)) errors[`actionTypes.${index}`] = [FLEX_MESSAGES.actionType];
+        if (!ACTION_TYPES.includes(type)) {
+          errors[`actionTypes.${index}`] = [FLEX_MESSAGES.actionType];
+        }
       });
     }
   }

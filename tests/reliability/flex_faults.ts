@@ -7,7 +7,13 @@
 // processing: nothing moved, and findTransaction proves it (null).
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { NetworkError, ServerError, TimeoutError, WhiteBitClient, WhiteBitError } from "../../mod.ts";
+import {
+  NetworkError,
+  ServerError,
+  TimeoutError,
+  WhiteBitClient,
+  WhiteBitError,
+} from "../../mod.ts";
 import { type SandboxFault, WhiteBitSandbox } from "../../testing.ts";
 
 const PATHS = {
@@ -50,20 +56,26 @@ async function attempt(name: Move, fault: SandboxFault) {
   const rowsBefore = sandbox.flexHistory.length;
   const balanceBefore = sandbox.balance(apiKey, "USDT");
   sandbox.injectFault(fault, { path: PATHS[name] });
-  const params = { invest: { plan, amount: "250" }, withdraw: { plan, amount: "120.5" }, close: { plan } }[name];
+  const params =
+    { invest: { plan, amount: "250" }, withdraw: { plan, amount: "120.5" }, close: { plan } }[name];
   const call = client.flex[name] as (params: unknown) => Promise<unknown>;
   const error = await call(params).then(() => null, (e) => e);
   await sandbox.settled();
   const movements = sandbox.flexHistory.length - rowsBefore;
   const sent = sandbox.requests.filter((r) => r.path === PATHS[name]).length;
-  const found = error instanceof WhiteBitError ? await client.flex.findTransaction(error) : undefined;
+  const found = error instanceof WhiteBitError
+    ? await client.flex.findTransaction(error)
+    : undefined;
   return { error, movements, sent, found, sandbox, apiKey, balanceBefore };
 }
 
 for (const name of Object.keys(PATHS) as Move[]) {
   for (const [label, fault, ErrorClass] of FAULTS) {
     Deno.test(`flex ${name} under ${label} after processing: unknown, once, reconciled`, async () => {
-      const { error, movements, sent, found, sandbox, apiKey, balanceBefore } = await attempt(name, fault(true));
+      const { error, movements, sent, found, sandbox, apiKey, balanceBefore } = await attempt(
+        name,
+        fault(true),
+      );
       ok(error instanceof ErrorClass, `expected ${ErrorClass.name}, got ${error}`);
       strictEqual(error.outcome, "unknown");
       strictEqual(sent, 1, "never sent again");

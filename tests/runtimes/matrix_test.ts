@@ -64,7 +64,9 @@ for (const row of RUNTIMES) {
         [["POST", 201]],
       );
       deepStrictEqual(
-        sandbox.requests.filter((r) => r.path === FLEX_INVEST_PATH).map((r) => [r.method, r.status]),
+        sandbox.requests.filter((r) => r.path === FLEX_INVEST_PATH).map((
+          r,
+        ) => [r.method, r.status]),
         [["POST", 201]],
       );
     } finally {

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { addDecimal, compareDecimal } from "@lending/whitebit/testing";
+ * import { addDecimal, compareDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(addDecimal("0.1", "0.2"), "0.3");
@@ -28,7 +28,7 @@ interface Scaled {
  *
  * @example
  * ```ts
- * import { isDecimal } from "@lending/whitebit/testing";
+ * import { isDecimal } from "./_decimal.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * deepStrictEqual(["0", "10.0", "-1", "1e3", " 1", 1].map(isDecimal), [true, true, true, false, false, false]);
@@ -75,7 +75,7 @@ function format(units: bigint, scale: number): string {
  *
  * @example
  * ```ts
- * import { compareDecimal } from "@lending/whitebit/testing";
+ * import { compareDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(compareDecimal("1.10", "1.1"), 0);
@@ -95,7 +95,7 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
  *
  * @example
  * ```ts
- * import { addDecimal } from "@lending/whitebit/testing";
+ * import { addDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(addDecimal("0.1", "0.2"), "0.3");
@@ -115,7 +115,7 @@ export function addDecimal(a: string, b: string): string {
  *
  * @example
  * ```ts
- * import { subtractDecimal } from "@lending/whitebit/testing";
+ * import { subtractDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(subtractDecimal("10", "0.000001"), "9.999999");
@@ -135,7 +135,7 @@ export function subtractDecimal(a: string, b: string): string {
  *
  * @example
  * ```ts
- * import { multiplyDecimal } from "@lending/whitebit/testing";
+ * import { multiplyDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(multiplyDecimal("100", "0.05"), "5");
@@ -158,7 +158,7 @@ export function multiplyDecimal(a: string, b: string): string {
  *
  * @example
  * ```ts
- * import { divideDecimal } from "@lending/whitebit/testing";
+ * import { divideDecimal } from "./_decimal.ts";
  * import { strictEqual } from "node:assert/strict";
  *
  * strictEqual(divideDecimal("1", "40000", { scale: 8 }), "0.000025");

@@ -215,6 +215,11 @@ export class FlexLedger {
     this.#newId = options.newId;
   }
 
+  /** Every plan, listed or not. */
+  allPlans(): Readonly<SandboxFlexPlan>[] {
+    return [...this.#plans.values()];
+  }
+
   /** A plan by id, listed or not. */
   plan(id: string): Readonly<SandboxFlexPlan> | undefined {
     return this.#plans.get(id);
@@ -342,7 +347,9 @@ export class FlexLedger {
   }
 
   /** Sets the auto-reinvest flag of the account's active position in `plan`. */
-  autoInvest(order: { apiKey: string; plan: string; enabled: boolean }): FlexOutcome | "set" {
+  autoInvest(
+    order: { apiKey: string; plan: string; enabled: boolean },
+  ): { refused: FlexRejectionReason } | "set" {
     const position = this.#positions.get(`${order.apiKey} ${order.plan}`);
     if (position?.status !== 1) return { refused: "no_investment" };
     position.withAutoReinvest = order.enabled;

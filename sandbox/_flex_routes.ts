@@ -38,6 +38,7 @@ import { type Answer, type FieldErrors, MESSAGES, validationFailed } from "./_an
 import type { Authenticated } from "./_auth.ts";
 import { FLEX_MESSAGES, flexRefused } from "./_flex_answers.ts";
 import type { FlexLedger, SandboxFlexInvestment, SandboxFlexTransaction } from "./_flex_ledger.ts";
+import { given, INTEGER, isAbsent, NUMERIC } from "./_validator.ts";
 
 /** What a flex endpoint answers: a refusal of WhiteBIT's, or a success and its JSON. */
 export type FlexReply = Answer | { status: 200 | 201; body: object };
@@ -45,25 +46,12 @@ export type FlexReply = Answer | { status: 200 | 201; body: object };
 /** A flex endpoint: reads a request that passed WhiteBIT's checks, and answers. */
 export type FlexEndpoint = (request: Authenticated, flex: FlexLedger) => FlexReply;
 
-/** What WhiteBIT's validator takes for a number: a string (or a JSON number) it reads as a decimal. */
-const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-const INTEGER = /^-?\d{1,15}$/;
 const ACTION_TYPES = [1, 2, 3, 4, 5, 6];
-
-/** Laravel's reading of an optional field: `undefined`, `null` and `""` are absent. */
-function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || value === "";
-}
 
 /** An integer field as WhiteBIT's validator reads it (a number or digits), or `undefined`. */
 function integerOf(value: unknown): number | undefined {
   const text = typeof value === "number" ? String(value) : value;
   return typeof text === "string" && INTEGER.test(text) ? Number(text) : undefined;
-}
-
-/** A validated optional text filter: `undefined` when absent. */
-function given(value: unknown): string | undefined {
-  return isAbsent(value) ? undefined : String(value);
 }
 
 /**

@@ -1,6 +1,9 @@
 /**
  * The OpenAPI 3.1 description of the HTTP server's routes, served at
- * `GET /openapi.json`.
+ * `GET /openapi.json`. The routes to WhiteBIT are described from the route
+ * table, their parameters and bodies from the client's endpoint table (each
+ * parameter's JSON Schema, and which are required): nothing of them is
+ * written twice. The answers' schemas are written here.
  *
  * @example
  * ```ts
@@ -13,21 +16,18 @@
  * @module
  */
 
-import { MAX_LIMIT, MAX_OFFSET } from "../client/_paths.ts";
-import { AMOUNT_PATTERN, IDENTIFIER_PATTERN } from "../client/_validate.ts";
+import { ENDPOINTS } from "../client/_endpoints.ts";
+import { type Route, ROUTES } from "./_routes.ts";
 
 const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 });
+const json = (description: string, schema?: object) => ({
+  description,
+  content: { "application/json": schema ? { schema } : {} },
+});
 
-const identifier = { type: "string", pattern: IDENTIFIER_PATTERN.source };
-const query = (name: string, schema: object) => ({ name, in: "query", required: false, schema });
-const json = (description: string) => ({ description, content: { "application/json": {} } });
-const PAGING = [
-  query("limit", { type: "integer", minimum: 1, maximum: MAX_LIMIT }),
-  query("offset", { type: "integer", minimum: 0, maximum: MAX_OFFSET }),
-];
 const IDEMPOTENCY_KEY = {
   name: "Idempotency-Key",
   in: "header",
@@ -39,16 +39,99 @@ const IDEMPOTENCY_KEY = {
 const BUSY = problemResponse(
   "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s (server-busy); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All but not-configured carry outcome not_executed and Retry-After.",
 );
-const READ_PROBLEMS = {
-  "400": problemResponse("Invalid, unknown or repeated parameters; nothing sent to WhiteBIT"),
-  "401": problemResponse("Missing or wrong bearer token"),
-  "502": problemResponse("WhiteBIT failed or refused this server's credentials; see outcome"),
-  "503": BUSY,
-  "504": problemResponse("WhiteBIT did not answer in time"),
-};
 const IN_FLIGHT = problemResponse(
   "Same Idempotency-Key in flight, or its server stopped before keeping the answer: outcome unknown, Retry-After 1",
 );
+
+/** What an `unknown` outcome of a state-changing call carries. */
+const RECONCILE = "reconcile with requestPath, params and attemptedAt";
+/** The schemas of the answers that have one, by the endpoint called. */
+const ANSWER_SCHEMAS: Partial<Record<Route["endpoint"], object>> = {
+  invest: { $ref: "#/components/schemas/Created" },
+};
+
+/** One route's operation: its parameters and body from its endpoint's, its answers from its line. */
+function operation(route: Route): Record<string, unknown> {
+  const endpoint = ENDPOINTS[route.endpoint];
+  const params = Object.entries(endpoint.params);
+  const required: readonly string[] = endpoint.required;
+  const parameters = [
+    ...(route.from === "body" ? [] : params.map(([name, param]) => ({
+      name,
+      in: route.from,
+      required: route.from === "path" || required.includes(name),
+      schema: param.schema,
+    }))),
+    ...(route.idempotent ? [IDEMPOTENCY_KEY] : []),
+  ];
+  const object = (properties: object, names: readonly string[]) => ({
+    "application/json": {
+      schema: {
+        type: "object",
+        additionalProperties: false,
+        ...(names.length ? { required: names, properties } : {}),
+      },
+    },
+  });
+  const requestBody = route.from === "body"
+    ? {
+      required: true,
+      content: object(Object.fromEntries(params.map(([name, p]) => [name, p.schema])), required),
+    }
+    : route.method === "POST"
+    ? { required: false, description: "None, or an empty JSON object", content: object({}, []) }
+    : undefined;
+  return {
+    summary: route.summary,
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses: {
+      [route.status]: route.status === 204
+        ? { description: route.answer }
+        : json(route.answer, ANSWER_SCHEMAS[route.endpoint]),
+      "400": problemResponse(
+        route.from === "query"
+          ? "Invalid, unknown or repeated parameters; nothing sent to WhiteBIT"
+          : "Invalid request (fieldErrors); nothing sent to WhiteBIT",
+      ),
+      "401": problemResponse("Missing or wrong bearer token"),
+      ...(route.idempotent ? { "409": IN_FLIGHT } : {}),
+      ...(route.method === "POST"
+        ? {
+          "413": problemResponse("Body over 4 KiB"),
+          "415": problemResponse("A body that is not application/json"),
+        }
+        : {}),
+      "422": problemResponse(
+        `Refused by WhiteBIT (reason, fieldErrors; outcome not_executed)${
+          route.idempotent ? ", or Idempotency-Key reused" : ""
+        }`,
+      ),
+      "429": problemResponse("WhiteBIT's rate limit; outcome not_executed"),
+      "502": problemResponse(
+        `WhiteBIT failed or refused this server's credentials; see outcome${
+          endpoint.stateChanging ? ` (unknown: ${RECONCILE})` : ""
+        }`,
+      ),
+      "503": BUSY,
+      "504": problemResponse(
+        `WhiteBIT did not answer in time${
+          endpoint.stateChanging ? `; outcome unknown (${RECONCILE})` : ""
+        }`,
+      ),
+    },
+  };
+}
+
+/** The routes to WhiteBIT, by OpenAPI path (`:id` becomes `{id}`) and method. */
+function paths(): Record<string, Record<string, unknown>> {
+  const described: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const path = route.path.replace(/:(\w+)/g, "{$1}");
+    (described[path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return described;
+}
 
 /**
  * The OpenAPI document.
@@ -90,129 +173,16 @@ export const OPENAPI_DOCUMENT: {
     "/openapi.json": {
       get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" } } },
     },
-    "/v1/plans": {
-      get: {
-        summary: "Fixed plans open through the API (WhiteBIT Get plans)",
-        parameters: [query("ticker", identifier)],
-        responses: {
-          "200": json("{ records: FixedPlan[] }; decimals are strings, duration in minutes"),
-          ...READ_PROBLEMS,
-        },
-      },
-    },
-    "/v1/interest-payments": {
-      get: {
-        summary: "Interest payments, one page (newest first)",
-        parameters: [
-          query("planId", identifier),
-          query("ticker", identifier),
-          ...PAGING,
-        ],
-        responses: {
-          "200": json("{ offset, limit, records: InterestPayment[] }; timestamps in Unix seconds"),
-          ...READ_PROBLEMS,
-        },
-      },
-    },
-    "/v1/investments/{id}/close": {
-      post: {
-        summary: "Close an investment early (WhiteBIT Close investment)",
-        parameters: [
-          { name: "id", in: "path", required: true, schema: identifier },
-          IDEMPOTENCY_KEY,
-        ],
-        requestBody: {
-          required: false,
-          description: "None, or an empty JSON object",
-          content: {
-            "application/json": { schema: { type: "object", additionalProperties: false } },
-          },
-        },
-        responses: {
-          "204": { description: "Closed: the amount is back on the main balance" },
-          ...READ_PROBLEMS,
-          "409": IN_FLIGHT,
-          "422": problemResponse(
-            "Already closed (reason already_closed), or Idempotency-Key reused",
-          ),
-        },
-      },
-    },
-    "/v1/investments": {
-      get: {
-        summary: "Investments, one page (newest first)",
-        parameters: [
-          query("id", identifier),
-          query("ticker", identifier),
-          query("status", { type: "integer", enum: [1, 2], description: "1 active, 2 closed" }),
-          ...PAGING,
-        ],
-        responses: {
-          "200": json(
-            "{ offset, limit, records: Investment[] }; created/updated/paymentTime in Unix seconds",
-          ),
-          ...READ_PROBLEMS,
-        },
-      },
-      post: {
-        summary: "Create a fixed-term investment (WhiteBIT Invest)",
-        parameters: [IDEMPOTENCY_KEY],
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                additionalProperties: false,
-                required: ["planId", "amount"],
-                properties: {
-                  planId: identifier,
-                  amount: {
-                    type: "string",
-                    pattern: AMOUNT_PATTERN.source,
-                    description: 'A positive decimal string such as "100" or "0.5"',
-                  },
-                },
-              },
-            },
-          },
-        },
-        responses: {
-          "201": {
-            description: "Created",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["id"],
-                  properties: { id: { type: "string" } },
-                },
-              },
-            },
-          },
-          "400": problemResponse("Invalid request (fieldErrors); nothing sent to WhiteBIT"),
-          "401": problemResponse("Missing or wrong bearer token"),
-          "409": IN_FLIGHT,
-          "413": problemResponse("Body over 4 KiB"),
-          "415": problemResponse("Not application/json"),
-          "422": problemResponse(
-            "Refused by WhiteBIT (reason, fieldErrors) or Idempotency-Key reused",
-          ),
-          "429": problemResponse("WhiteBIT's rate limit; outcome not_executed"),
-          "502": problemResponse(
-            "WhiteBIT failed or refused this server's credentials; see outcome (unknown: reconcile with requestPath, params and attemptedAt)",
-          ),
-          "503": BUSY,
-          "504": problemResponse(
-            "WhiteBIT did not answer in time; outcome unknown (reconcile with requestPath, params and attemptedAt)",
-          ),
-        },
-      },
-    },
+    ...paths(),
   },
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     schemas: {
+      Created: {
+        type: "object",
+        required: ["id"],
+        properties: { id: { type: "string" } },
+      },
       Problem: {
         type: "object",
         required: ["type", "title", "status", "detail"],

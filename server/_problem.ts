@@ -20,21 +20,16 @@
  * @module
  */
 
-import {
-  AuthenticationError,
-  CloseRejectedError,
-  type CloseRejectionReason,
-  InvestmentRejectedError,
-  type InvestmentRejectionReason,
-  NonceError,
-  type Outcome,
-  PermissionError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-  WhiteBitError,
+import type {
+  CloseRejectionReason,
+  InvestmentRejectionReason,
+  Outcome,
+  WhiteBitErrorName,
 } from "../client/errors.ts";
-import { CLOSE_PATH, INVEST_PATH } from "../client/_paths.ts";
+import { WhiteBitError } from "../client/errors.ts";
+import { ENDPOINTS } from "../client/_endpoints.ts";
+import type { FlexRejectionReason } from "../client/flex/errors.ts";
+import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
 
 /**
  * An RFC 9457 problem document, with this server's extensions.
@@ -59,8 +54,8 @@ export interface Problem {
   detail: string;
   /** Whether WhiteBIT may have acted: `not_executed` or `unknown`. */
   outcome?: Outcome;
-  /** Why WhiteBIT refused an investment, or to close one. */
-  reason?: InvestmentRejectionReason | CloseRejectionReason;
+  /** Why WhiteBIT refused an investment, to close one, or a flex call. */
+  reason?: InvestmentRejectionReason | CloseRejectionReason | FlexRejectionReason;
   /** Messages per request field. */
   fieldErrors?: Record<string, string[]>;
   /**
@@ -118,6 +113,7 @@ export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: str
   "rejected-by-whitebit": { status: 422, title: "WhiteBIT rejected the request" },
   "investment-rejected": { status: 422, title: "WhiteBIT refused the investment" },
   "close-rejected": { status: 422, title: "WhiteBIT refused to close the investment" },
+  "flex-rejected": { status: 422, title: "WhiteBIT refused the flex call" },
   "upstream-busy": { status: 503, title: "WhiteBIT refused the nonce; try again" },
   "clock-skew": {
     status: 503,
@@ -152,7 +148,10 @@ const MAX_DETAIL = 2000;
 /** The most characters of field names and messages a problem's `fieldErrors` hold. */
 const MAX_FIELD_ERRORS = 4000;
 /** The WhiteBIT calls that can move money: their `unknown` outcomes carry what reconciling needs. */
-const STATE_CHANGING = new Set([INVEST_PATH, CLOSE_PATH]);
+const STATE_CHANGING: ReadonlySet<string> = new Set(
+  [...Object.values(ENDPOINTS), ...Object.values(FLEX_ENDPOINTS)]
+    .filter((endpoint) => endpoint.stateChanging).map(({ path }) => path),
+);
 
 /**
  * Builds a problem of a known kind. `detail` is cut to 2,000 characters and
@@ -221,12 +220,11 @@ export function problemFromError(error: unknown): Problem {
   if (!(error instanceof WhiteBitError)) {
     return problem("internal", "The server failed unexpectedly.", { outcome: "unknown" });
   }
-  const slug = KINDS.find(([, matches]) => matches(error))![0];
-  const rejected = error instanceof InvestmentRejectedError || error instanceof CloseRejectedError
-    ? { reason: error.reason, fieldErrors: error.fieldErrors }
-    : error instanceof ValidationError && error.code !== 9
-    ? { fieldErrors: error.fieldErrors }
-    : {};
+  const entry = Object.hasOwn(PROBLEM_OF_ERROR, error.name)
+    ? PROBLEM_OF_ERROR[error.name]
+    : "upstream-error";
+  const slug = typeof entry === "function" ? entry(error) : entry;
+  const why = REFUSALS.has(slug) ? { ...reasonOf(error), fieldErrors: error.fieldErrors } : {};
   const reconcile = error.outcome === "unknown" && STATE_CHANGING.has(error.requestPath)
     ? {
       requestPath: error.requestPath,
@@ -234,7 +232,7 @@ export function problemFromError(error: unknown): Problem {
       attemptedAt: error.attemptedAt,
     }
     : {};
-  return problem(slug, error.message, { outcome: error.outcome, ...rejected, ...reconcile });
+  return problem(slug, error.message, { outcome: error.outcome, ...why, ...reconcile });
 }
 
 /**
@@ -262,22 +260,46 @@ export function trimProblem(p: Problem, maxDetail: number): Problem {
   return { ...kept, detail: cut(p.detail, maxDetail) };
 }
 
-/** Which problem each client error becomes: the first row that matches. */
-const KINDS: [slug: string, matches: (error: WhiteBitError) => boolean][] = [
-  ["investment-rejected", (error) => error instanceof InvestmentRejectedError],
-  ["close-rejected", (error) => error instanceof CloseRejectedError],
-  ["rejected-by-whitebit", (error) => error instanceof ValidationError && error.code !== 9],
+/**
+ * The problem each client error becomes, by the error's literal `name`: a
+ * kind, or for a class that can mean more than one, a function of the
+ * error. Typed by every name, so a new error class does not compile until
+ * it has its row here.
+ */
+export const PROBLEM_OF_ERROR = {
+  WhiteBitError: "upstream-error",
+  // Code 9 is WhiteBIT refusing the payload this server built, not the caller's fields.
+  ValidationError: (error) => error.code === 9 ? "upstream-error" : "rejected-by-whitebit",
+  AuthenticationError: "upstream-credentials",
+  PermissionError: "upstream-permission",
+  InvestmentRejectedError: "investment-rejected",
+  CloseRejectedError: "close-rejected",
+  FlexRejectedError: "flex-rejected",
+  // Neither is used by the server (no pre-flight, no dry run): whatever they say, it is unexpected.
+  PreflightError: "upstream-error",
+  DryRunError: "upstream-error",
   // A nonce refused with a 400 is outside WhiteBIT's ±5 s window: the host's clock, not load.
-  ["clock-skew", (error) => error instanceof NonceError && error.status !== 429],
-  ["upstream-busy", (error) => error instanceof NonceError],
+  NonceError: (error) => error.status === 429 ? "upstream-busy" : "clock-skew",
   // No status: the client gave up waiting for a rate-limit slot, and sent nothing.
-  ["server-busy", (error) => error instanceof RateLimitError && error.status === undefined],
-  ["rate-limited", (error) => error instanceof RateLimitError],
-  ["upstream-credentials", (error) => error instanceof AuthenticationError],
-  ["upstream-permission", (error) => error instanceof PermissionError],
-  ["upstream-timeout", (error) => error instanceof TimeoutError],
-  ["upstream-error", () => true],
-];
+  RateLimitError: (error) => error.status === undefined ? "server-busy" : "rate-limited",
+  ServerError: "upstream-error",
+  NetworkError: "upstream-error",
+  TimeoutError: "upstream-timeout",
+  AbortedError: "upstream-error",
+} satisfies Record<WhiteBitErrorName, string | ((error: WhiteBitError) => string)>;
+
+/** WhiteBIT's refusals: their problems say why, in its `reason` (where it gives one) and `fieldErrors`. */
+const REFUSALS: ReadonlySet<string> = new Set([
+  "investment-rejected",
+  "close-rejected",
+  "flex-rejected",
+  "rejected-by-whitebit",
+]);
+
+/** The `reason` of a refusal that has one (an investment's, a close's or a flex call's). */
+function reasonOf(error: WhiteBitError): Pick<Problem, "reason"> {
+  return "reason" in error ? { reason: error.reason as Problem["reason"] } : {};
+}
 
 /** `text` cut to `max` characters, the cut marked with an ellipsis and no pair of a surrogate split. */
 function cut(text: string, max: number): string {

@@ -1,15 +1,33 @@
 /**
  * What the tests share: a sandbox account and plans, one `setup()` that
  * builds a sandbox and a client on it (with the bodies the client sent), and
- * a clock a test can move. Each test passes only what differs.
+ * a clock a test can move. Each test passes only what differs. For the
+ * server: `setupServer()`, an app in process on that client with helpers
+ * to call it, the idempotency stores to run a test against, and
+ * `deno serve server.ts` as a real process. For the CLI: the CLI run as a
+ * user runs it (`cli()`, `onTerminal()`), against a sandbox listening on
+ * 127.0.0.1 (`cliSandbox()`).
  *
  * @module
  */
 
+import { ok, strictEqual } from "node:assert/strict";
 import { WhiteBitClient } from "../client.ts";
-import type { WhiteBitClientOptions } from "../client/options.ts";
+import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
+import { RateLimiter } from "../client/rate_limiter.ts";
 import {
+  type AccessLogEntry,
+  createApp,
+  type CreateAppOptions,
+  DenoKvIdempotencyStore,
+  type IdempotencyStore,
+  MemoryIdempotencyStore,
+  type Problem,
+} from "../server.ts";
+import {
+  type LoopbackServer,
   type SandboxAccount,
+  type SandboxPastInvestment,
   type SandboxPlan,
   WhiteBitSandbox,
   type WhiteBitSandboxOptions,
@@ -86,6 +104,384 @@ export function setup(options: SetupOptions = {}): {
     },
   });
   return { sandbox, client, planId: sandbox.plans[0].id, sent };
+}
+
+// The server.
+
+/** The server's caller tokens: two, as during a rotation. */
+export const TOKENS = ["token-one-4b1f", "token-two-9c2e"];
+
+/** {@linkcode ACCOUNT} with 1,000 USDT, whose balance the server's tests read. */
+export const SERVER_ACCOUNT: SandboxAccount = { ...ACCOUNT, balances: { USDT: "1000" } };
+
+/** What {@linkcode setupServer} takes: {@linkcode setup}'s options, and the app's. */
+export interface ServerSetupOptions extends SetupOptions {
+  /** The app's options that differ (`client`, `tokens` and `log` are set). */
+  app?: Partial<CreateAppOptions>;
+  /** Wraps the sandbox's `fetch`, the client's transport. */
+  wrapFetch?: (fetch: FetchLike) => FetchLike;
+}
+
+/** A request to the app: a token (`null` for none) and a JSON body. */
+export type CallInit = RequestInit & { token?: string | null; json?: unknown };
+
+/**
+ * {@linkcode setup}'s sandbox (with {@linkcode SERVER_ACCOUNT}) and client,
+ * and an app in process on that client, for {@linkcode TOKENS}, whose
+ * access log is kept in `logs`.
+ */
+export function setupServer(options: ServerSetupOptions = {}) {
+  const { app: appOptions, wrapFetch, account, client: clientOptions, ...rest } = options;
+  // `setup()` makes the sandbox: the client's transport wraps its fetch once it exists.
+  const upstream: { fetch?: FetchLike } = {};
+  const base = setup({
+    ...rest,
+    account: { ...SERVER_ACCOUNT, ...account },
+    client: {
+      retryDelayMs: 1,
+      ...clientOptions,
+      ...(wrapFetch ? { fetch: (input, init) => upstream.fetch!(input, init) } : {}),
+    },
+  });
+  upstream.fetch = wrapFetch?.(base.sandbox.fetch);
+  const logs: AccessLogEntry[] = [];
+  const app = createApp({
+    client: base.client,
+    tokens: TOKENS,
+    log: (entry) => logs.push(entry),
+    ...appOptions,
+  });
+  const call = async (path: string, init: CallInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    const token = init.token === undefined ? TOKENS[0] : init.token;
+    if (token !== null) headers.set("authorization", `Bearer ${token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set("content-type", "application/json");
+      body = JSON.stringify(init.json);
+    }
+    return await app.fetch(new Request(`http://localhost${path}`, { ...init, headers, body }));
+  };
+  const invest = (json: unknown, headers: HeadersInit = {}, init: CallInit = {}) =>
+    call("/v1/investments", { method: "POST", json, headers, ...init });
+  return { ...base, app, logs, call, invest };
+}
+
+/**
+ * A transport that holds the `nth` request (1-based) until `open()`: the
+ * request has left the client, WhiteBIT has not seen it yet. `held`
+ * resolves once it is held.
+ */
+export function holding(nth = 1) {
+  let count = 0;
+  let open!: () => void;
+  let arrived!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  const held = new Promise<void>((resolve) => arrived = resolve);
+  const wrap = (fetch: FetchLike): FetchLike => async (input, init) => {
+    if (++count === nth) {
+      arrived();
+      await opened;
+    }
+    return await fetch(input, init);
+  };
+  return { wrap, held, open };
+}
+
+/** A rate limiter that tells when a call asks it for a slot (and may wait for one). */
+export class ObservedLimiter extends RateLimiter {
+  readonly #asked: (() => void)[] = [];
+
+  /** Resolves at the next call of `acquire`, once it is waiting. */
+  asked(): Promise<void> {
+    return new Promise((resolve) => this.#asked.push(resolve));
+  }
+
+  override acquire(options?: Parameters<RateLimiter["acquire"]>[0]): Promise<() => void> {
+    const slot = super.acquire(options);
+    this.#asked.shift()?.();
+    return slot;
+  }
+}
+
+/** The answer's problem document, checked for the fields every problem has. */
+export async function problemOf(response: Response): Promise<Problem> {
+  strictEqual(response.headers.get("content-type"), "application/problem+json");
+  const body = await response.json() as Problem;
+  strictEqual(body.status, response.status);
+  strictEqual(body.requestId, response.headers.get("x-request-id"));
+  ok(body.type.startsWith("urn:lending-whitebit:problem:"));
+  ok(body.title && body.detail);
+  return body;
+}
+
+/** The problem type URN of a slug. */
+export const typeOf = (slug: string): string => `urn:lending-whitebit:problem:${slug}`;
+
+/** Each shipped store, opened fresh, closed with `await using`. */
+export const STORES: [string, () => Promise<{ store: IdempotencyStore } & AsyncDisposable>][] = [
+  [
+    "memory store",
+    () =>
+      Promise.resolve({
+        store: new MemoryIdempotencyStore(),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      }),
+  ],
+  ["Deno KV store", async () => {
+    const kv = await Deno.openKv(":memory:");
+    return {
+      store: new DenoKvIdempotencyStore(kv),
+      [Symbol.asyncDispose]: () => Promise.resolve(kv.close()),
+    };
+  }],
+];
+
+const SERVER = new URL("../server.ts", import.meta.url).pathname;
+/** The settings `server.ts` reads. */
+export const SETTINGS = [
+  "WHITEBIT_API_KEY",
+  "WHITEBIT_API_SECRET",
+  "WHITEBIT_BASE_URL",
+  "LENDING_API_TOKENS",
+  "LENDING_CORS_ORIGINS",
+];
+
+/**
+ * Starts `deno serve server.ts` on 127.0.0.1, configured only by `env`
+ * (inherited variables of the settings' names are blanked). `allowEnv`:
+ * the `--allow-env` list (default: every setting; `[]` for none).
+ * `stderr` holds what it printed before listening; the access log is read
+ * when it is disposed.
+ */
+export async function startServe(env: Record<string, string>, allowEnv: string[] = SETTINGS) {
+  const blank = Object.fromEntries(SETTINGS.map((name) => [name, ""]));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--host=127.0.0.1",
+      "--port=0",
+      "--allow-net=127.0.0.1",
+      ...(allowEnv.length ? [`--allow-env=${allowEnv.join(",")}`] : []),
+      SERVER,
+    ],
+    env: { ...blank, ...env, NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // deno serve announces itself on stderr; the access log goes to stdout.
+  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const output: string[] = [];
+  let url: string | undefined;
+  const deadline = setTimeout(() => child.kill(), 30_000);
+  while (!url) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`deno serve exited: ${output.join("")}`);
+    output.push(value);
+    url = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(""))?.[1];
+  }
+  clearTimeout(deadline);
+  const drain = (async () => {
+    while (!(await lines.read()).done) { /* the rest of stderr */ }
+  })();
+  const log = child.stdout.text();
+  return {
+    url,
+    stderr: output.join(""),
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      await child.status;
+      await drain;
+      ok(!(await log).includes(env.WHITEBIT_API_SECRET ?? "\u0000"), "no secret in the access log");
+    },
+  };
+}
+
+// The CLI as a user runs it: a real `deno run` subprocess (the same pinned
+// Deno, Deno.execPath()), against its in-process `--sandbox` or against a
+// sandbox listening on 127.0.0.1 here, with credentials from the environment
+// or a file; on a pseudo-terminal when a test needs one. Every run checks
+// that no secret was printed.
+
+/** The CLI's entry point. */
+export const CLI: string = new URL("../cli.ts", import.meta.url).pathname;
+/** A credentials file with {@linkcode FILE_ACCOUNT}'s key and secret. */
+export const CREDENTIALS_FILE: string =
+  new URL("./fixtures/credentials.env", import.meta.url).pathname;
+/** The account whose credentials the CLI reads from the environment. */
+export const ENV_ACCOUNT: SandboxAccount = {
+  apiKey: "cli-env-key-7c21",
+  apiSecret: "cli-env-secret-4b9e0f",
+  balances: { USDT: "5000" },
+};
+/** The account in {@linkcode CREDENTIALS_FILE}. */
+export const FILE_ACCOUNT: SandboxAccount = {
+  apiKey: "cli-file-key-51f0",
+  apiSecret: "cli-file-secret-8d3e2a",
+  balances: { USDT: "5000" },
+};
+/** The CLI tests' plan: 10 to 1000 USDT, 1 % for 30 days. */
+export const CLI_PLAN: SandboxPlan = {
+  id: "cli-plan",
+  ticker: "USDT",
+  minInvestment: "10",
+  maxInvestment: "1000",
+};
+/** The `--sandbox` demo's USDT plan, its matured and its active investment. */
+export const DEMO_USDT_PLAN = "8e667b4a-0b71-4988-8af5-9474dbfaeb51";
+export const DEMO_ACTIVE = "00000000-0000-4000-8000-000000000002";
+export const DEMO_MATURED = "00000000-0000-4000-8000-000000000001";
+const DEMO_SECRET = "sandbox-secret-do-not-use-anywhere-else";
+const CLI_SECRETS = [ENV_ACCOUNT.apiSecret, FILE_ACCOUNT.apiSecret, DEMO_SECRET];
+/** Deno's permissions for the CLI, unless a test says otherwise. */
+export const CLI_PERMISSIONS: string[] = [
+  "--allow-net=127.0.0.1",
+  "--allow-env=WHITEBIT_API_KEY,WHITEBIT_API_SECRET",
+  `--allow-read=${CREDENTIALS_FILE}`,
+];
+
+/** What a CLI run printed, and its exit code. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** How {@linkcode cli} runs the CLI. */
+export interface CliOptions {
+  /** Added to an environment without credentials. */
+  env?: Record<string, string>;
+  /** Deno's permissions for the CLI. Default {@linkcode CLI_PERMISSIONS}. */
+  permissions?: string[];
+  /** Written to the CLI's stdin (default: no stdin). */
+  stdin?: string;
+}
+
+/** Runs the CLI; checks that no secret shows in anything it printed. */
+export async function cli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...(options.permissions ?? CLI_PERMISSIONS), CLI, ...args],
+    env: { WHITEBIT_API_KEY: "", WHITEBIT_API_SECRET: "", NO_COLOR: "1", ...options.env },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    // The CLI may refuse before reading it all: a closed pipe is its answer.
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+    await writer.close().catch(() => {});
+  }
+  const output = await child.output();
+  const run = {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+  assertNoCliSecret(`${run.stdout}${run.stderr}`, args.join(" "));
+  return run;
+}
+
+/** Everything a run printed, stdout then stderr. */
+export const printed = (run: CliRun): string => `${run.stdout}${run.stderr}`;
+
+function assertNoCliSecret(printed: string, what: string): void {
+  for (const secret of CLI_SECRETS) ok(!printed.includes(secret), `"${what}" printed a secret`);
+}
+
+/** The environment that gives the CLI an account's credentials. */
+export const envOf = (account: SandboxAccount): Record<string, string> => ({
+  WHITEBIT_API_KEY: account.apiKey,
+  WHITEBIT_API_SECRET: account.apiSecret,
+});
+
+/** A sandbox listening on 127.0.0.1, and the CLI run against it. */
+export interface CliSandbox {
+  sandbox: WhiteBitSandbox;
+  server: LoopbackServer;
+  /** Runs the CLI against the server with {@linkcode ENV_ACCOUNT}'s credentials. */
+  run(args: string[], options?: CliOptions): Promise<CliRun>;
+}
+
+/** A sandbox on 127.0.0.1 with the env and file accounts and {@linkcode CLI_PLAN}. */
+export function cliSandbox(
+  account: Partial<SandboxAccount> = {},
+  options: { plans?: SandboxPlan[]; pastInvestments?: SandboxPastInvestment[] } = {},
+): CliSandbox {
+  const sandbox = new WhiteBitSandbox({
+    accounts: [{ ...ENV_ACCOUNT, ...account }, FILE_ACCOUNT],
+    plans: options.plans ?? [CLI_PLAN],
+    pastInvestments: options.pastInvestments,
+  });
+  const server = sandbox.listen();
+  const run = (args: string[], runOptions: CliOptions = {}) =>
+    cli([...args, "--base-url", server.url], {
+      ...runOptions,
+      env: { ...envOf(ENV_ACCOUNT), ...runOptions.env },
+    });
+  return { sandbox, server, run };
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), typing `answer`;
+ * stdout and stderr both go to the terminal, so they come back together.
+ */
+export async function onTerminal(
+  args: string[],
+  env: Record<string, string>,
+  answer: string,
+): Promise<{ code: number; printed: string }> {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const line = [Deno.execPath(), "run", "--quiet", ...CLI_PERMISSIONS, CLI, ...args].map(quote)
+    .join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qec", line, "/dev/null"],
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(answer));
+  await writer.close();
+  const output = await child.output();
+  const printed = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  assertNoCliSecret(printed, args.join(" "));
+  return { code: output.code, printed };
+}
+
+/**
+ * A file with `content` and permission bits `mode` (such as "600") in a new
+ * private temporary folder, removed on dispose. Made by `sh`: the test
+ * process itself may run (`--allow-run`) but not write.
+ */
+export async function tempFile(
+  content: string,
+  mode = "600",
+): Promise<{ path: string } & AsyncDisposable> {
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      'd=$(mktemp -d) && cat > "$d/file" && chmod "$1" "$d/file" && printf %s "$d"',
+      "sh",
+      mode,
+    ],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(content));
+  await writer.close();
+  const made = await child.output();
+  ok(made.success, "sh could not make the file");
+  const dir = new TextDecoder().decode(made.stdout);
+  return {
+    path: `${dir}/file`,
+    async [Symbol.asyncDispose]() {
+      await new Deno.Command("rm", { args: ["-rf", dir] }).output();
+    },
+  };
 }
 
 /** WhiteBIT's flex-lending paths, as the sandbox records them. */

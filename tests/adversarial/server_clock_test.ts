@@ -8,16 +8,26 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { TIME_PATH } from "../../client/_paths.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
-import { ACCOUNT, PLAN, problemOf, setup, startServe, typeOf } from "../_server_fixtures.ts";
+import {
+  PLAN,
+  problemOf,
+  SERVER_ACCOUNT,
+  type ServerSetupOptions,
+  setupServer,
+  startServe,
+  typeOf,
+} from "../_fixtures.ts";
 
 const BODY = { planId: PLAN.id, amount: "10" };
+/** WhiteBIT's clock is `now()`; the server's client keeps the host's. */
+const whiteBitAt = (now: () => number): ServerSetupOptions => ({ now, client: { now: Date.now } });
 const timeReads = (sandbox: WhiteBitSandbox) =>
   sandbox.requests.filter((request) => request.path === TIME_PATH).length;
 
 for (const skewMs of [30_000, -30_000]) {
   const side = skewMs > 0 ? "ahead of" : "behind";
   Deno.test(`WhiteBIT's clock 30 s ${side} the host's: the server answers 201 from the first request, with no operator`, async () => {
-    const { sandbox, invest } = setup({ sandbox: { now: () => Date.now() + skewMs } });
+    const { sandbox, invest } = setupServer(whiteBitAt(() => Date.now() + skewMs));
     for (let i = 0; i < 3; i++) {
       const response = await invest(BODY);
       strictEqual(response.status, 201, `request ${i + 1}`);
@@ -29,7 +39,7 @@ for (const skewMs of [30_000, -30_000]) {
 
   Deno.test(`deno serve server.ts against a sandbox over HTTP 30 s ${side}: 201 from its first or second request on`, async () => {
     const sandbox = new WhiteBitSandbox({
-      accounts: [{ ...ACCOUNT }],
+      accounts: [{ ...SERVER_ACCOUNT }],
       plans: [PLAN],
       now: () => Date.now() + skewMs,
     });
@@ -57,7 +67,7 @@ for (const skewMs of [30_000, -30_000]) {
 }
 
 Deno.test("20 concurrent requests refused for their nonce window share one syncTime, and all invest once", async () => {
-  const { sandbox, invest } = setup({ sandbox: { now: () => Date.now() + 30_000 } });
+  const { sandbox, invest } = setupServer(whiteBitAt(() => Date.now() + 30_000));
   const responses = await Promise.all(
     Array.from({ length: 20 }, (_, i) => invest({ planId: PLAN.id, amount: String(i + 1) })),
   );
@@ -71,7 +81,7 @@ Deno.test("20 concurrent requests refused for their nonce window share one syncT
 
 Deno.test("a WhiteBIT clock that jumps an hour ahead and comes back: each jump heals with one time read", async () => {
   let jump = 0;
-  const { sandbox, invest } = setup({ sandbox: { now: () => Date.now() + jump } });
+  const { sandbox, invest } = setupServer(whiteBitAt(() => Date.now() + jump));
   const statuses: number[] = [];
   for (const offset of [0, 3_600_000, 3_600_000, 0, 0]) {
     jump = offset;
@@ -86,8 +96,8 @@ Deno.test("a WhiteBIT clock that jumps an hour ahead and comes back: each jump h
 
 Deno.test("a window refusal that persists after syncTime is clock-skew with the measured offset, not upstream-busy", async () => {
   // WhiteBIT's time endpoint agrees with the host while its nonce check is 30 s ahead.
-  const { sandbox, invest } = setup({
-    sandbox: { now: () => Date.now() + 30_000 },
+  const { sandbox, invest } = setupServer({
+    ...whiteBitAt(() => Date.now() + 30_000),
     wrapFetch: (fetch) => (input, init) =>
       new URL(input).pathname === TIME_PATH
         ? Promise.resolve(Response.json({ time: Math.floor(Date.now() / 1000) }))
@@ -105,8 +115,8 @@ Deno.test("a window refusal that persists after syncTime is clock-skew with the 
 });
 
 Deno.test("a window refusal when WhiteBIT's time cannot be read is clock-skew saying so, nothing invested", async () => {
-  const { sandbox, invest } = setup({
-    sandbox: { now: () => Date.now() - 30_000 },
+  const { sandbox, invest } = setupServer({
+    ...whiteBitAt(() => Date.now() - 30_000),
     wrapFetch: (fetch) => (input, init) =>
       new URL(input).pathname === TIME_PATH
         ? Promise.resolve(new Response("maintenance", { status: 503 }))

@@ -16,15 +16,15 @@ import {
 import { WhiteBitSandbox } from "../../testing.ts";
 import type { FetchLike } from "../../client/options.ts";
 import {
-  ACCOUNT,
   holding,
   PLAN,
   problemOf,
-  setup,
+  SERVER_ACCOUNT,
+  setupServer,
   STORES,
   TOKENS,
   typeOf,
-} from "../_server_fixtures.ts";
+} from "../_fixtures.ts";
 
 const BODY = { planId: PLAN.id, amount: "10" };
 const key = (value: string) => ({ "idempotency-key": value });
@@ -32,7 +32,10 @@ const key = (value: string) => ({ "idempotency-key": value });
 Deno.test("a full memory store refuses a new key (503, not_executed, Retry-After) and never forgets a key in flight", async () => {
   const store = new MemoryIdempotencyStore({ maxRecords: 2 });
   const held = holding(1);
-  const { sandbox, invest } = setup({ app: { idempotencyStore: store }, wrapFetch: held.wrap });
+  const { sandbox, invest } = setupServer({
+    app: { idempotencyStore: store },
+    wrapFetch: held.wrap,
+  });
   const first = invest(BODY, key("held")); // in flight until opened
   await held.held;
   strictEqual((await invest(BODY, key("done"))).status, 201); // the store is now full
@@ -59,7 +62,7 @@ Deno.test("a full memory store refuses a new key (503, not_executed, Retry-After
 Deno.test("a full memory store keeps unexpired answers: a replay after the store filled does not invest again", async () => {
   let now = 1_800_000_000_000;
   const store = new MemoryIdempotencyStore({ maxRecords: 2, now: () => now });
-  const { sandbox, invest } = setup({ app: { idempotencyStore: store } });
+  const { sandbox, invest } = setupServer({ app: { idempotencyStore: store } });
   const first = await invest(BODY, key("a"));
   const { id } = await first.json();
   await (await invest(BODY, key("b"))).body?.cancel();
@@ -96,7 +99,7 @@ function failing(inner: IdempotencyStore, fail: "claim" | "complete" | "release"
 
 Deno.test("complete() throws after the investment: the caller gets 201 with the id, the key stays in flight saying unknown, a retry never invests", async () => {
   const { store, calls } = failing(new MemoryIdempotencyStore(), "complete");
-  const { sandbox, invest, logs } = setup({ app: { idempotencyStore: store } });
+  const { sandbox, invest, logs } = setupServer({ app: { idempotencyStore: store } });
   const created = await invest(BODY, key("k"));
   strictEqual(created.status, 201);
   deepStrictEqual(await created.json(), { id: sandbox.investments[0].id });
@@ -113,7 +116,7 @@ Deno.test("complete() throws after the investment: the caller gets 201 with the 
 
 Deno.test("release() throws after a refusal: the caller still gets WhiteBIT's refusal with its outcome", async () => {
   const { store } = failing(new MemoryIdempotencyStore(), "release");
-  const { sandbox, invest } = setup({
+  const { sandbox, invest } = setupServer({
     app: { idempotencyStore: store },
     account: { balances: { USDT: "1" } },
   });
@@ -128,7 +131,7 @@ Deno.test("release() throws after a refusal: the caller still gets WhiteBIT's re
 
 Deno.test("claim() throws: 503 idempotency-store-unavailable, not_executed, nothing sent", async () => {
   const { store } = failing(new MemoryIdempotencyStore(), "claim");
-  const { sandbox, invest } = setup({ app: { idempotencyStore: store } });
+  const { sandbox, invest } = setupServer({ app: { idempotencyStore: store } });
   const response = await invest(BODY, key("k"));
   strictEqual(response.status, 503);
   const p = await problemOf(response);
@@ -140,7 +143,9 @@ Deno.test("claim() throws: 503 idempotency-store-unavailable, not_executed, noth
 
 Deno.test("Deno KV: an answer whose record would pass 64 KiB still reaches the caller; the record is cut under 16 KiB; a retry does not invest", async () => {
   await using kv = await Deno.openKv(":memory:");
-  const { sandbox, invest } = setup({ app: { idempotencyStore: new DenoKvIdempotencyStore(kv) } });
+  const { sandbox, invest } = setupServer({
+    app: { idempotencyStore: new DenoKvIdempotencyStore(kv) },
+  });
   const hugeId = "9".repeat(70_000);
   sandbox.injectFault({
     kind: "respond",
@@ -177,7 +182,7 @@ Deno.test("a store that refuses records over 1.5 KB: the answer is kept smaller,
     },
     release: (k) => inner.release(k),
   };
-  const { sandbox, invest } = setup({ app: { idempotencyStore: store } });
+  const { sandbox, invest } = setupServer({ app: { idempotencyStore: store } });
   sandbox.injectFault({
     kind: "respond",
     status: 500,
@@ -203,7 +208,7 @@ Deno.test("a store that refuses records over 1.5 KB: the answer is kept smaller,
 for (const [name, open] of STORES) {
   Deno.test(`${name}: a key survives token rotation (same body replays, another body 422)`, async () => {
     await using stores = await open();
-    const sandbox = new WhiteBitSandbox({ accounts: [{ ...ACCOUNT }], plans: [PLAN] });
+    const sandbox = new WhiteBitSandbox({ accounts: [{ ...SERVER_ACCOUNT }], plans: [PLAN] });
     const app = (token: string) =>
       createApp({
         client: { ...sandbox.credentials, fetch: sandbox.fetch },
@@ -239,7 +244,7 @@ for (const [name, open] of STORES) {
 
   Deno.test(`${name}: a quoted key is the same key ("abc" is abc)`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ app: { idempotencyStore: stores.store } });
+    const { sandbox, invest } = setupServer({ app: { idempotencyStore: stores.store } });
     for (const [bare, quoted] of [["abc", '"abc"'], ['a"b\\c', '"a\\"b\\\\c"']]) {
       const first = await invest(BODY, key(quoted));
       strictEqual(first.status, 201, quoted);
@@ -254,7 +259,7 @@ for (const [name, open] of STORES) {
   Deno.test(`${name}: 25 concurrent callers with both tokens on one key invest once, then all replay it`, async () => {
     await using stores = await open();
     const held = holding(1);
-    const { sandbox, call } = setup({
+    const { sandbox, call } = setupServer({
       app: { idempotencyStore: stores.store },
       wrapFetch: held.wrap,
     });
@@ -285,7 +290,7 @@ for (const [name, open] of STORES) {
 
 Deno.test("a key whose holder never answers (its server died mid-call): another instance says 409 unknown, not not_executed, and never invests", async () => {
   await using kv = await Deno.openKv(":memory:");
-  const sandbox = new WhiteBitSandbox({ accounts: [{ ...ACCOUNT }], plans: [PLAN] });
+  const sandbox = new WhiteBitSandbox({ accounts: [{ ...SERVER_ACCOUNT }], plans: [PLAN] });
   const held = holding(1);
   const instance = (fetch: FetchLike = sandbox.fetch) =>
     createApp({
@@ -322,13 +327,18 @@ Deno.test("two WhiteBIT accounts on one store do not share keys: each invests on
   const store = new MemoryIdempotencyStore();
   const sandbox = new WhiteBitSandbox({
     accounts: [
-      { ...ACCOUNT },
-      { ...ACCOUNT, apiKey: "other-account-key", apiSecret: "other-secret" },
+      { ...SERVER_ACCOUNT },
+      { ...SERVER_ACCOUNT, apiKey: "other-account-key", apiSecret: "other-secret" },
     ],
     plans: [PLAN],
   });
   const responses: Response[] = [];
-  for (const credentials of [ACCOUNT, { apiKey: "other-account-key", apiSecret: "other-secret" }]) {
+  for (
+    const credentials of [SERVER_ACCOUNT, {
+      apiKey: "other-account-key",
+      apiSecret: "other-secret",
+    }]
+  ) {
     const app = createApp({
       client: {
         apiKey: credentials.apiKey,
@@ -358,6 +368,6 @@ Deno.test("two WhiteBIT accounts on one store do not share keys: each invests on
     strictEqual(response.headers.get("idempotent-replayed"), null);
     await response.body?.cancel();
   }
-  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "990");
+  strictEqual(sandbox.balance(SERVER_ACCOUNT.apiKey, "USDT"), "990");
   strictEqual(sandbox.balance("other-account-key", "USDT"), "990");
 });

@@ -7,7 +7,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import handler, { createApp } from "../../server.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
-import { PLAN, problemOf, setup, startServe, typeOf } from "../_server_fixtures.ts";
+import { PLAN, problemOf, setupServer, startServe, typeOf } from "../_fixtures.ts";
 
 const PROTOTYPE_NAMES = [
   "__proto__",
@@ -20,7 +20,7 @@ const PROTOTYPE_NAMES = [
 ];
 
 Deno.test("body fields named like Object.prototype members are unknown fields: 400, nothing sent", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   const investment = await (await call("/v1/investments", {
     method: "POST",
     json: { planId: PLAN.id, amount: "10" },
@@ -50,7 +50,7 @@ Deno.test("body fields named like Object.prototype members are unknown fields: 4
 });
 
 Deno.test("query parameters named like Object.prototype members are unknown: 400, nothing sent", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   for (const name of PROTOTYPE_NAMES) {
     for (const path of ["/v1/plans", "/v1/investments", "/v1/interest-payments"]) {
       const response = await call(`${path}?${encodeURIComponent(name)}=1`);

@@ -9,14 +9,14 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { WhiteBitClient } from "../../client.ts";
 import { INVEST_PATH } from "../../client/_paths.ts";
 import { MemoryIdempotencyStore } from "../../server.ts";
-import { holding, ObservedLimiter, PLAN, problemOf, setup, typeOf } from "../_server_fixtures.ts";
+import { holding, ObservedLimiter, PLAN, problemOf, setupServer, typeOf } from "../_fixtures.ts";
 
 const BODY = { planId: PLAN.id, amount: "10" };
 const key = (value: string) => ({ "idempotency-key": value });
 
 Deno.test("the wait for a rate-limit slot is bounded: 503 server-busy, not_executed, Retry-After, nothing sent, the key freed", async () => {
   const rateLimiter = new ObservedLimiter({ limit: 1, windowMs: 60_000 });
-  const { sandbox, invest } = setup({ app: { maxWaitMs: 1 }, client: { rateLimiter } });
+  const { sandbox, invest } = setupServer({ app: { maxWaitMs: 1 }, client: { rateLimiter } });
   strictEqual((await invest(BODY)).status, 201); // the only slot of the next minute
   for (let attempt = 0; attempt < 2; attempt++) {
     const response = await invest(BODY, key("k"));
@@ -31,7 +31,7 @@ Deno.test("the wait for a rate-limit slot is bounded: 503 server-busy, not_execu
 
 Deno.test("a caller who leaves while its request waits for a slot is not invested for, and its key is freed", async () => {
   const rateLimiter = new ObservedLimiter({ limit: 1, windowMs: 60_000 });
-  const { sandbox, invest } = setup({ app: { maxWaitMs: 60_000 }, client: { rateLimiter } });
+  const { sandbox, invest } = setupServer({ app: { maxWaitMs: 60_000 }, client: { rateLimiter } });
   strictEqual((await invest(BODY)).status, 201);
   for (let attempt = 0; attempt < 2; attempt++) {
     const caller = new AbortController();
@@ -49,7 +49,7 @@ Deno.test("a caller who leaves while its request waits for a slot is not investe
 
 Deno.test("a caller who leaves after its request was sent does not stop it: the answer is kept for the retry", async () => {
   const held = holding(1);
-  const { sandbox, invest } = setup({
+  const { sandbox, invest } = setupServer({
     app: { idempotencyStore: new MemoryIdempotencyStore() },
     wrapFetch: held.wrap,
   });
@@ -66,7 +66,7 @@ Deno.test("a caller who leaves after its request was sent does not stop it: the 
 });
 
 Deno.test("a huge message from WhiteBIT (5 MB, or 900 KB, or 2,000 fields) becomes a problem under 16 KiB, detail at most 2,000 characters", async () => {
-  const { sandbox, invest } = setup();
+  const { sandbox, invest } = setupServer();
   const large = "x".repeat(900_000); // under the client's 1 MiB read cap
   const answers = [
     { status: 500, body: JSON.stringify({ message: "x".repeat(5_000_000) }) },
@@ -94,7 +94,7 @@ Deno.test("a huge message from WhiteBIT (5 MB, or 900 KB, or 2,000 fields) becom
 });
 
 Deno.test("an unknown outcome carries what reconciling needs, and GET /v1/investments finds it", async () => {
-  const { sandbox, invest, call } = setup();
+  const { sandbox, invest, call } = setupServer();
   sandbox.injectFault({ kind: "drop", afterProcessing: true }); // invested, then the line cut
   const before = Date.now();
   const response = await invest(BODY);

@@ -9,12 +9,12 @@ import {
   FLEX_INVESTMENT_STATUS,
   FlexRejectedError,
 } from "../../client/flex/mod.ts";
-import { FLEX_PATHS, setup, T0, type TestClock } from "../_fixtures.ts";
+import { FLEX_PATHS, setup, T0 } from "../_fixtures.ts";
 
 const DAY = 86_400_000;
 
-function flexSetup(clock: TestClock = { now: T0 }) {
-  const { sandbox, client, sent } = setup({ clock });
+function flexSetup(clock = { now: T0 }) {
+  const { sandbox, client, sent } = setup({ now: () => clock.now });
   const [usdt, btc] = sandbox.flexPlans;
   return { sandbox, client, sent, usdt, btc, clock, apiKey: sandbox.credentials.apiKey };
 }

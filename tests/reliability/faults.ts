@@ -17,7 +17,8 @@ import {
   WhiteBitError,
 } from "../../mod.ts";
 import type { FetchLike } from "../../client/options.ts";
-import { addDecimal, type SandboxFault, subtractDecimal, WhiteBitSandbox } from "../../testing.ts";
+import { addDecimal, subtractDecimal } from "../../client/_decimal.ts";
+import { type SandboxFault, WhiteBitSandbox } from "../../testing.ts";
 import { assertNoSecrets, views } from "../_leak_scan.ts";
 import { seededRandom } from "../_prng.ts";
 

@@ -20,6 +20,15 @@ async function deno(args: string[]): Promise<{ code: number; output: string }> {
   return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
 }
 
+/** The tests and their fixtures: every `.ts` file under `dir` (a path from the repository's root). */
+async function* testFiles(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(`${root}${dir}`)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* testFiles(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
 Deno.test("`deno task demo` prints no secret and no full API key", async () => {
   const { apiKey, apiSecret } = new WhiteBitSandbox().credentials; // the demo's account
   const { code, output } = await deno(["task", "demo"]);
@@ -48,11 +57,10 @@ Deno.test("every kind of error, printed every way and thrown uncaught, shows no 
 Deno.test("the unit tests print none of the credentials they use", async () => {
   const credentials: Record<string, string> = {};
   const literal = /(?:apiKey|apiSecret|API_KEY|API_SECRET|KEY|SECRET)\s*[:=]\s*"([^"]{10,})"/g;
-  for await (const entry of Deno.readDir(`${root}tests`)) {
-    if (!entry.name.endsWith("_test.ts")) continue;
-    const source = await Deno.readTextFile(`${root}tests/${entry.name}`);
+  for await (const file of testFiles("tests")) {
+    const source = await Deno.readTextFile(`${root}${file}`);
     for (const [index, [, value]] of [...source.matchAll(literal)].entries()) {
-      credentials[`credential ${index + 1} of tests/${entry.name}`] = value;
+      credentials[`credential ${index + 1} of ${file}`] = value;
     }
   }
   ok(

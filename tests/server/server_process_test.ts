@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
-import { startServe } from "../_server_fixtures.ts";
+import { startServe } from "../_fixtures.ts";
 
 // Deno Deploy's shape: `deno serve server.ts` as a real process on 127.0.0.1,
 // configured from the environment, investing in the sandbox over HTTP.

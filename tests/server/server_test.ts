@@ -2,32 +2,25 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import handler, { createApp } from "../../server.ts";
 import { type SandboxAccount, WhiteBitSandbox } from "../../testing.ts";
 import {
-  ACCOUNT,
   holding,
   PLAN,
   problemOf,
-  setup as setupWith,
-  type SetupOptions,
+  SERVER_ACCOUNT,
+  setupServer,
   STORES,
   TOKENS,
-} from "../_server_fixtures.ts";
-
-const setup = (
-  app: SetupOptions["app"] = {},
-  account: SetupOptions["account"] = {},
-  client: SetupOptions["client"] = {},
-) => setupWith({ app, account, client });
+} from "../_fixtures.ts";
 
 Deno.test("server: POST /v1/investments invests and answers 201 { id }", async () => {
-  const { sandbox, invest } = setup();
+  const { sandbox, invest } = setupServer();
   const response = await invest({ planId: PLAN.id, amount: "100.5" });
   strictEqual(response.status, 201);
   deepStrictEqual(await response.json(), { id: sandbox.investments[0].id });
-  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "899.5");
+  strictEqual(sandbox.balance(SERVER_ACCOUNT.apiKey, "USDT"), "899.5");
 });
 
 Deno.test("server: /healthz needs no token and never calls WhiteBIT", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   const response = await call("/healthz", { token: null });
   strictEqual(response.status, 200);
   deepStrictEqual(await response.json(), { status: "ok" });
@@ -64,7 +57,7 @@ Deno.test("server: without tokens or credentials it is never an open proxy", asy
 });
 
 Deno.test("server: bearer tokens, several accepted, anything else 401", async () => {
-  const { sandbox, call, invest } = setup();
+  const { sandbox, call, invest } = setupServer();
   for (
     const token of [null, "", "wrong", TOKENS[0] + "x", TOKENS[0].slice(0, -1), ` ${TOKENS[0]}`]
   ) {
@@ -97,7 +90,7 @@ Deno.test("server: bearer tokens, several accepted, anything else 401", async ()
 });
 
 Deno.test("server: routes and methods", async () => {
-  const { call } = setup();
+  const { call } = setupServer();
   const openapi = await call("/openapi.json");
   strictEqual(openapi.status, 200);
   ok("/v1/investments" in (await openapi.json()).paths);
@@ -116,7 +109,7 @@ Deno.test("server: routes and methods", async () => {
 });
 
 Deno.test("server: bodies over 4 KiB are 413, declared or streamed", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   const big = JSON.stringify({ planId: PLAN.id, amount: "1", pad: "x".repeat(5000) });
   const declared = await call("/v1/investments", {
     method: "POST",
@@ -136,7 +129,7 @@ Deno.test("server: bodies over 4 KiB are 413, declared or streamed", async () =>
 });
 
 Deno.test("server: content types other than JSON are 415", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   for (
     const type of [
       undefined,
@@ -165,7 +158,7 @@ Deno.test("server: content types other than JSON are 415", async () => {
 });
 
 Deno.test("server: malformed JSON, wrong types and unknown fields are 400 with field errors", async () => {
-  const { sandbox, call, invest } = setup();
+  const { sandbox, call, invest } = setupServer();
   const broken = await call("/v1/investments", {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -289,7 +282,7 @@ Deno.test("server: WhiteBIT's answers become statuses a caller can act on", asyn
   ];
   for (const c of cases) {
     await t.step(c.name, async () => {
-      const { sandbox, invest } = setup({}, c.account, c.client);
+      const { sandbox, invest } = setupServer({ account: c.account, client: c.client });
       if (c.fault) sandbox.injectFault(...c.fault);
       const response = await invest({ planId: c.planId ?? PLAN.id, amount: c.amount ?? "10" });
       strictEqual(response.status, c.status);
@@ -308,7 +301,7 @@ for (const [name, open] of STORES) {
   Deno.test(`server (${name}): 20 concurrent requests with one key invest once`, async () => {
     await using stores = await open();
     const held = holding(1);
-    const { sandbox, invest } = setupWith({
+    const { sandbox, invest } = setupServer({
       app: { idempotencyStore: stores.store },
       wrapFetch: held.wrap,
     });
@@ -334,7 +327,7 @@ for (const [name, open] of STORES) {
   Deno.test(`server (${name}): Idempotency-Key replays, refuses another body, and refuses a duplicate in flight`, async () => {
     await using stores = await open();
     const held = holding(2); // the second investment waits on its way until opened
-    const { sandbox, invest } = setupWith({
+    const { sandbox, invest } = setupServer({
       app: { idempotencyStore: stores.store },
       wrapFetch: held.wrap,
     });
@@ -371,7 +364,7 @@ for (const [name, open] of STORES) {
 
   Deno.test(`server (${name}): an unknown outcome is kept for the key, so a retry never invests twice`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store });
+    const { sandbox, invest } = setupServer({ app: { idempotencyStore: stores.store } });
     sandbox.injectFault({ kind: "drop", afterProcessing: true });
     const key = { "idempotency-key": "order-7" };
     const first = await invest({ planId: PLAN.id, amount: "10" }, key);
@@ -386,7 +379,10 @@ for (const [name, open] of STORES) {
 
   Deno.test(`server (${name}): a not-executed failure frees the key for a retry`, async () => {
     await using stores = await open();
-    const { sandbox, invest } = setup({ idempotencyStore: stores.store }, {}, { maxRetries: 0 });
+    const { sandbox, invest } = setupServer({
+      app: { idempotencyStore: stores.store },
+      client: { maxRetries: 0 },
+    });
     sandbox.injectFault({ kind: "respond", status: 429, body: "<html/>" });
     const key = { "idempotency-key": "order-8" };
     strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 429);
@@ -396,7 +392,7 @@ for (const [name, open] of STORES) {
 
   Deno.test(`server (${name}): keys belong to the WhiteBIT account, shared by every caller token; malformed keys are 400`, async () => {
     await using stores = await open();
-    const { sandbox, call, invest } = setup({ idempotencyStore: stores.store });
+    const { sandbox, call, invest } = setupServer({ app: { idempotencyStore: stores.store } });
     const key = { "idempotency-key": "shared-name" };
     strictEqual((await invest({ planId: PLAN.id, amount: "10" }, key)).status, 201);
     const otherCaller = await call("/v1/investments", {
@@ -418,7 +414,7 @@ for (const [name, open] of STORES) {
 }
 
 Deno.test("server: secure headers and request ids", async () => {
-  const { call } = setup();
+  const { call } = setupServer();
   const response = await call("/healthz", { headers: { "x-request-id": "trace-123" } });
   await response.body?.cancel();
   strictEqual(response.headers.get("x-request-id"), "trace-123");
@@ -431,11 +427,11 @@ Deno.test("server: secure headers and request ids", async () => {
 });
 
 Deno.test("server: CORS is off unless origins are configured", async () => {
-  const off = setup();
+  const off = setupServer();
   const plain = await off.call("/healthz", { headers: { origin: "https://app.example" } });
   await plain.body?.cancel();
   strictEqual(plain.headers.get("access-control-allow-origin"), null);
-  const on = setup({ corsOrigins: ["https://app.example"] });
+  const on = setupServer({ app: { corsOrigins: ["https://app.example"] } });
   const preflight = await on.call("/v1/investments", {
     method: "OPTIONS",
     token: null,
@@ -454,7 +450,7 @@ Deno.test("server: CORS is off unless origins are configured", async () => {
 });
 
 Deno.test("server: access logs hold no bodies, tokens or secrets", async () => {
-  const { logs, invest, call } = setup();
+  const { logs, invest, call } = setupServer();
   await (await invest({ planId: PLAN.id, amount: "10" })).body?.cancel();
   await (await call("/v1/investments", { method: "POST", token: "guess", json: { a: 1 } })).body
     ?.cancel();
@@ -464,7 +460,16 @@ Deno.test("server: access logs hold no bodies, tokens or secrets", async () => {
     ["POST", "/v1/investments", 401],
   ]);
   const text = JSON.stringify(logs);
-  for (const secret of [...TOKENS, "guess", ACCOUNT.apiKey, ACCOUNT.apiSecret, PLAN.id, '"10"']) {
+  for (
+    const secret of [
+      ...TOKENS,
+      "guess",
+      SERVER_ACCOUNT.apiKey,
+      SERVER_ACCOUNT.apiSecret,
+      PLAN.id,
+      '"10"',
+    ]
+  ) {
     ok(!text.includes(secret), secret);
   }
 });
@@ -498,20 +503,12 @@ Deno.test("server: the default export reads Workers-style bindings", async () =>
 
 Deno.test("server: GET /v1/plans, /v1/investments and /v1/interest-payments read through the client", async () => {
   let now = Date.now();
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...ACCOUNT }],
+  const { sandbox, call, invest } = setupServer({
     plans: [PLAN, { id: "plan-btc", ticker: "BTC", minInvestment: "0.1", maxInvestment: "5" }],
     now: () => now,
   });
-  const app = createApp({
-    client: { ...sandbox.credentials, fetch: sandbox.fetch, now: () => now },
-    tokens: TOKENS,
-    log: false,
-  });
   const get = async (path: string) => {
-    const response = await app.fetch(
-      new Request(`http://localhost${path}`, { headers: { authorization: `Bearer ${TOKENS[0]}` } }),
-    );
+    const response = await call(path);
     return { status: response.status, body: await response.json() };
   };
   const plans = await get("/v1/plans?ticker=USDT");
@@ -520,13 +517,7 @@ Deno.test("server: GET /v1/plans, /v1/investments and /v1/interest-payments read
   strictEqual(plans.body.records[0].minInvestment, "1", "decimals stay strings");
 
   for (const amount of ["10", "20", "30"]) {
-    const response = await app.fetch(
-      new Request("http://localhost/v1/investments", {
-        method: "POST",
-        headers: { authorization: `Bearer ${TOKENS[0]}`, "content-type": "application/json" },
-        body: JSON.stringify({ planId: PLAN.id, amount }),
-      }),
-    );
+    const response = await invest({ planId: PLAN.id, amount });
     strictEqual(response.status, 201);
     await response.body?.cancel();
   }
@@ -544,15 +535,15 @@ Deno.test("server: GET /v1/plans, /v1/investments and /v1/interest-payments read
 });
 
 Deno.test("server: POST /v1/investments/{id}/close closes once; a second close is 422 already_closed", async () => {
-  const { sandbox, invest, call } = setup();
+  const { sandbox, invest, call } = setupServer();
   const created = await invest({ planId: PLAN.id, amount: "100" });
   const { id } = await created.json();
-  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "900");
+  strictEqual(sandbox.balance(SERVER_ACCOUNT.apiKey, "USDT"), "900");
   const close = (headers: HeadersInit = {}, body?: string) =>
     call(`/v1/investments/${id}/close`, { method: "POST", headers, body });
   const closed = await close({ "idempotency-key": "close-1" });
   strictEqual(closed.status, 204);
-  strictEqual(sandbox.balance(ACCOUNT.apiKey, "USDT"), "1000");
+  strictEqual(sandbox.balance(SERVER_ACCOUNT.apiKey, "USDT"), "1000");
   const replay = await close({ "idempotency-key": "close-1" });
   strictEqual(replay.status, 204);
   strictEqual(replay.headers.get("idempotent-replayed"), "true");
@@ -573,7 +564,7 @@ Deno.test("server: POST /v1/investments/{id}/close closes once; a second close i
 });
 
 Deno.test("server: bad query parameters are 400 before WhiteBIT is called", async () => {
-  const { sandbox, call } = setup();
+  const { sandbox, call } = setupServer();
   const cases: [string, string[]][] = [
     ["/v1/plans?limit=10", ["limit"]],
     ["/v1/investments?limit=0", ["limit"]],
@@ -598,7 +589,7 @@ Deno.test("server: bad query parameters are 400 before WhiteBIT is called", asyn
 });
 
 Deno.test("server: every route in /openapi.json exists with its methods", async () => {
-  const { call } = setup();
+  const { call } = setupServer();
   const document = await (await call("/openapi.json")).json();
   let checked = 0;
   for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {

@@ -1,25 +1,25 @@
-// The CLI's `reconcile` as a person uses it after exit 11, against an account
-// with more investments than WhiteBIT serves (10 150 > offset 10 000 + limit
-// 100): from the saved `--json` error (a file or stdin), or from
-// `--plan --amount --at`.
+// The CLI's `reconcile` (cli/_reconcile.ts) as a person uses it after exit
+// 11, against an account with more investments than WhiteBIT serves (10 150 >
+// offset 10 000 + limit 100): from the saved `--json` error (a file or
+// stdin), or from `--plan --amount --at`.
 
 import { ok, strictEqual } from "node:assert/strict";
-import { listening, PLAN, tempFile } from "../_cli.ts";
 import { history } from "../_reconcile.ts";
+import { CLI_PLAN, cliSandbox, tempFile } from "../_fixtures.ts";
 
 const DAY_S = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** A listening sandbox whose account made 10 150 investments in the plan, the last a day ago. */
 function longHistory(newest = nowS() - DAY_S) {
-  return listening({}, { pastInvestments: history(10_150, { planId: PLAN.id, newest }) });
+  return cliSandbox({}, { pastInvestments: history(10_150, { planId: CLI_PLAN.id, newest }) });
 }
 
 Deno.test("reconcile finds an investment that went through, from the saved --json error (file and stdin)", async () => {
   const { sandbox, server, run } = longHistory();
   await using _ = server;
   sandbox.injectFault({ kind: "drop", afterProcessing: true });
-  const failed = await run(["invest", "--yes", "--json", "--plan", PLAN.id, "--amount", "100"]);
+  const failed = await run(["invest", "--yes", "--json", "--plan", CLI_PLAN.id, "--amount", "100"]);
   strictEqual(failed.code, 11, failed.stderr);
   const made = sandbox.investments.at(-1)!;
   await using saved = await tempFile(failed.stderr);
@@ -40,7 +40,7 @@ Deno.test("reconcile says clearly that there is none (exit 13) when the attempt 
   const { sandbox, server, run } = longHistory();
   await using _ = server;
   sandbox.injectFault({ kind: "drop" });
-  const failed = await run(["invest", "--yes", "--json", "--plan", PLAN.id, "--amount", "100"]);
+  const failed = await run(["invest", "--yes", "--json", "--plan", CLI_PLAN.id, "--amount", "100"]);
   strictEqual(failed.code, 11, failed.stderr);
   const none = await run(["reconcile", "--from", "-"], { stdin: failed.stderr });
   strictEqual(none.code, 13, none.stderr);
@@ -50,7 +50,7 @@ Deno.test("reconcile says clearly that there is none (exit 13) when the attempt 
     "reconcile",
     "--json",
     "--plan",
-    PLAN.id,
+    CLI_PLAN.id,
     "--amount",
     "100",
     "--at",
@@ -63,7 +63,15 @@ Deno.test("reconcile says clearly that there is none (exit 13) when the attempt 
 Deno.test("reconcile --plan --amount --at finds by Unix ms or ISO time, with any case of plan id", async () => {
   const { sandbox, server, run } = longHistory();
   await using _ = server;
-  const invested = await run(["invest", "--yes", "--json", "--plan", PLAN.id, "--amount", "42.5"]);
+  const invested = await run([
+    "invest",
+    "--yes",
+    "--json",
+    "--plan",
+    CLI_PLAN.id,
+    "--amount",
+    "42.5",
+  ]);
   strictEqual(invested.code, 0, invested.stderr);
   const { id } = JSON.parse(invested.stdout);
   const created = sandbox.investments.at(-1)!.created * 1000;
@@ -71,7 +79,7 @@ Deno.test("reconcile --plan --amount --at finds by Unix ms or ISO time, with any
     const found = await run([
       "reconcile",
       "--plan",
-      PLAN.id.toUpperCase(),
+      CLI_PLAN.id.toUpperCase(),
       "--amount",
       "42.50",
       "--at",
@@ -87,20 +95,29 @@ Deno.test("reconcile never says 'not found' when WhiteBIT serves too little hist
   const { sandbox, server, run } = longHistory(nowS());
   await using _ = server;
   const at = String(Date.now() - 4 * 3_600_000);
-  const result = await run(["reconcile", "--plan", PLAN.id, "--amount", "100", "--at", at]);
+  const result = await run(["reconcile", "--plan", CLI_PLAN.id, "--amount", "100", "--at", at]);
   strictEqual(result.code, 11, result.stderr);
   strictEqual(result.stdout, "");
   ok(/^UnresolvedError: .*the outcome is unknown, not "not found"/.test(result.stderr));
   ok(result.stderr.includes("history on WhiteBIT's website"), result.stderr);
-  const json = await run(["reconcile", "--json", "--plan", PLAN.id, "--amount", "100", "--at", at]);
+  const json = await run([
+    "reconcile",
+    "--json",
+    "--plan",
+    CLI_PLAN.id,
+    "--amount",
+    "100",
+    "--at",
+    at,
+  ]);
   strictEqual(JSON.parse(json.stderr).exitCode, 11);
   strictEqual(sandbox.investments.length, 10_150, "reads only");
 });
 
 Deno.test("reconcile refuses unclear input before sending anything", async () => {
-  const { sandbox, server, run } = listening();
+  const { sandbox, server, run } = cliSandbox();
   await using _ = server;
-  const typed = ["reconcile", "--plan", PLAN.id, "--amount", "100", "--at"];
+  const typed = ["reconcile", "--plan", CLI_PLAN.id, "--amount", "100", "--at"];
   const cases: [string[], string | undefined, RegExp][] = [
     [[...typed, "2026-05-01T10:00:00"], undefined, /ISO time with its zone/], // no zone
     [[...typed, "1777000000"], undefined, /Unix milliseconds/], // seconds

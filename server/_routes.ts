@@ -1,0 +1,129 @@
+/**
+ * The server's routes to WhiteBIT in one table: each route's method and
+ * path, the WhiteBIT endpoint it calls (whose parameters and rules come
+ * from the client's endpoint table), where those parameters are read from,
+ * the status of a success, whether it honours `Idempotency-Key`, and how it
+ * calls the client. The app registers its routes and its 405 answers from
+ * it, and the OpenAPI document describes it: adding a route is one line
+ * here.
+ *
+ * @example
+ * ```ts
+ * import { ROUTES } from "./_routes.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(
+ *   ROUTES.filter((route) => route.idempotent).map(({ method, path }) => `${method} ${path}`),
+ *   ["POST /v1/investments", "POST /v1/investments/:id/close"],
+ * );
+ * ```
+ *
+ * @module
+ */
+
+import type { WhiteBitClient } from "../client.ts";
+import type { ENDPOINTS } from "../client/_endpoints.ts";
+import type { CallOptions } from "../client/options.ts";
+import type {
+  InterestPaymentsParams,
+  InvestmentsParams,
+  InvestParams,
+  PlansParams,
+} from "../client/types.ts";
+
+/** One route to WhiteBIT. */
+export interface Route {
+  /** The HTTP method; a `GET` route answers `HEAD` too. */
+  method: "GET" | "POST";
+  /** The path, in Hono's syntax: `:id` is a path parameter named like the endpoint's. */
+  path: string;
+  /** The WhiteBIT endpoint it calls: its parameters, their rules and which are required. */
+  endpoint: keyof typeof ENDPOINTS;
+  /**
+   * Where its parameters are read from: the query string, a JSON object
+   * body (4 KiB at most), or the path (then a body, if any, must be `{}`).
+   */
+  from: "query" | "body" | "path";
+  /** The status of a success; 204 has no body. */
+  status: 200 | 201 | 204;
+  /** Whether an `Idempotency-Key` makes it run at most once per key. */
+  idempotent: boolean;
+  /**
+   * Calls the client; resolves to the success's JSON body. `params` have
+   * passed the endpoint's checks: that is what the casts to the client's
+   * parameter types rest on.
+   */
+  call(
+    client: WhiteBitClient,
+    params: Record<string, unknown>,
+    options: CallOptions,
+  ): Promise<unknown>;
+  /** What it does, for the OpenAPI document. */
+  summary: string;
+  /** What a success holds, for the OpenAPI document. */
+  answer: string;
+}
+
+/** Every route to WhiteBIT. */
+export const ROUTES: readonly Route[] = [
+  {
+    method: "GET",
+    path: "/v1/plans",
+    endpoint: "plans",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: async (client, params, options) => ({
+      records: await client.plans(params as PlansParams, options),
+    }),
+    summary: "Fixed plans open through the API (WhiteBIT Get plans)",
+    answer: "{ records: FixedPlan[] }; decimals are strings, duration in minutes",
+  },
+  {
+    method: "GET",
+    path: "/v1/investments",
+    endpoint: "investments",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: (client, params, options) => client.investments(params as InvestmentsParams, options),
+    summary: "Investments, one page (newest first)",
+    answer: "{ offset, limit, records: Investment[] }; created/updated/paymentTime in Unix seconds",
+  },
+  {
+    method: "POST",
+    path: "/v1/investments",
+    endpoint: "invest",
+    from: "body",
+    status: 201,
+    idempotent: true,
+    call: async (client, params, options) => ({
+      id: (await client.invest(params as unknown as InvestParams, options)).id,
+    }),
+    summary: "Create a fixed-term investment (WhiteBIT Invest)",
+    answer: "Created: the new investment's id",
+  },
+  {
+    method: "POST",
+    path: "/v1/investments/:id/close",
+    endpoint: "close",
+    from: "path",
+    status: 204,
+    idempotent: true,
+    call: (client, { id }, options) => client.closeInvestment(id as string, options),
+    summary: "Close an investment early (WhiteBIT Close investment)",
+    answer: "Closed: the amount is back on the main balance",
+  },
+  {
+    method: "GET",
+    path: "/v1/interest-payments",
+    endpoint: "interestPayments",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: (client, params, options) =>
+      client.interestPayments(params as InterestPaymentsParams, options),
+    summary: "Interest payments, one page (newest first)",
+    answer: "{ offset, limit, records: InterestPayment[] }; timestamps in Unix seconds",
+  },
+];

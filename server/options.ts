@@ -1,0 +1,127 @@
+/**
+ * What {@linkcode createApp} takes and gives: its options, the app, and the
+ * access log's entries.
+ *
+ * @example An app for two rotating tokens that logs only what went wrong
+ * ```ts
+ * import { createApp, type CreateAppOptions } from "@lending/whitebit/server";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const options: CreateAppOptions = {
+ *   client: { ...sandbox.credentials, fetch: sandbox.fetch },
+ *   tokens: ["current", "previous"],
+ *   log: (entry) => entry.status >= 500 && console.error(JSON.stringify(entry)),
+ * };
+ * const app = createApp(options);
+ * ```
+ *
+ * @module
+ */
+
+import type { WhiteBitClient } from "../client.ts";
+import type { WhiteBitClientOptions } from "../client/options.ts";
+import type { IdempotencyStore } from "./idempotency.ts";
+
+/**
+ * One line of the access log: never a body, a header or a secret.
+ *
+ * @example
+ * ```ts
+ * import { type AccessLogEntry, createApp } from "@lending/whitebit/server";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const entries: AccessLogEntry[] = [];
+ * const app = createApp({ log: (entry) => entries.push(entry) });
+ * await app.fetch(new Request("http://localhost/healthz"));
+ * strictEqual(entries[0].status, 503); // no client and no tokens: not configured
+ * ```
+ */
+export interface AccessLogEntry {
+  /** ISO time the answer was sent. */
+  time: string;
+  /** The request id. */
+  requestId: string;
+  /** The HTTP method. */
+  method: string;
+  /** The URL path. */
+  path: string;
+  /** The status answered. */
+  status: number;
+  /** Time taken, in milliseconds. */
+  durationMs: number;
+  /**
+   * Something an operator must know, such as an answer that could not be
+   * kept for its `Idempotency-Key` (the key then stays in flight until it
+   * expires). Fixed text: never a body, a header or a secret.
+   */
+  warning?: string;
+}
+
+/**
+ * Options of {@linkcode createApp}.
+ *
+ * @example
+ * ```ts
+ * import { createApp, type CreateAppOptions } from "@lending/whitebit/server";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const options: CreateAppOptions = {
+ *   client: { ...sandbox.credentials, fetch: sandbox.fetch },
+ *   tokens: ["current", "previous"],
+ *   corsOrigins: ["https://app.example"],
+ *   maxWaitMs: 5_000,
+ *   log: false,
+ * };
+ * const app = createApp(options);
+ * ```
+ */
+export interface CreateAppOptions {
+  /** The client, or its options (one client per app: the key is imported once). Without it, every route answers 503. */
+  client?: WhiteBitClient | WhiteBitClientOptions;
+  /** Caller bearer tokens (trimmed); several allow rotation. Without any, every route answers 503. */
+  tokens?: string[];
+  /** Where `Idempotency-Key` records live. Default: this isolate's memory. */
+  idempotencyStore?: IdempotencyStore;
+  /**
+   * The key space of `Idempotency-Key`: the WhiteBIT account the server acts
+   * for, shared by all its callers. Default: a digest of the client's base
+   * URL and API key (never the key itself) when `client` is given as
+   * options, else of its base URL only; set it when several apps given a
+   * `WhiteBitClient` for different accounts share one store.
+   */
+  idempotencyScope?: string;
+  /**
+   * How long a request may wait for a WhiteBIT rate-limit slot before it is
+   * answered 503 `server-busy` with nothing sent. Default 15 000.
+   */
+  maxWaitMs?: number;
+  /** Origins allowed by CORS. Default: none (CORS off). */
+  corsOrigins?: string[];
+  /** Receives one entry per request; `false` for none. Default: a JSON line on `console.log`. */
+  log?: ((entry: AccessLogEntry) => void) | false;
+}
+
+/**
+ * The app: a `fetch` handler for Deno and Workers alike.
+ *
+ * @example
+ * ```ts
+ * import { createApp, type LendingApp } from "@lending/whitebit/server";
+ * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const sandbox = new WhiteBitSandbox();
+ * const app: LendingApp = createApp({
+ *   client: { ...sandbox.credentials, fetch: sandbox.fetch },
+ *   tokens: ["t"],
+ *   log: false,
+ * });
+ * strictEqual((await app.fetch(new Request("http://localhost/healthz"))).status, 200);
+ * ```
+ */
+export interface LendingApp {
+  /** Answers one request. */
+  fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
+}

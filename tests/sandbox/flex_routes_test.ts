@@ -66,7 +66,7 @@ Deno.test("the demo flex plans: USDT and BTC, the first with the spec's plan id"
 });
 
 Deno.test("the documented request bodies are accepted, and their answers read as documented", async () => {
-  const box = sandbox();
+  const box = sandbox({ accounts: [{ ...ACCOUNT, balances: { USDT: "10000" } }] });
   const invest = await send(box, "invest", requestExample("invest"));
   strictEqual(invest.status, 201);
   const transaction = invest.body.data.transaction_id;

@@ -26,11 +26,11 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type Endpoint, ENDPOINTS } from "../client/_endpoints.ts";
+import type { Endpoint } from "../client/_endpoints.ts";
 import { isRecord } from "../client/_validate.ts";
 import { answer, type ServerEnv } from "./_answer.ts";
 import { type Problem, problem } from "./_problem.ts";
-import type { Route } from "./_routes.ts";
+import { type Route, SERVED_ENDPOINTS } from "./_routes.ts";
 
 /** A route's checked parameters, and their canonical form for an `Idempotency-Key` fingerprint. */
 export interface Params {
@@ -64,7 +64,7 @@ export async function readParams(
   c: Context,
   route: Route,
 ): Promise<Params | { problem: Problem }> {
-  const endpoint: Endpoint = ENDPOINTS[route.endpoint];
+  const endpoint: Endpoint = SERVED_ENDPOINTS[route.endpoint];
   if (route.from === "query") return fromQuery(c, endpoint);
   if (route.from === "path") {
     const params: Record<string, string> = c.req.param();
@@ -88,13 +88,18 @@ export async function readParams(
 /** The query's parameters: unknown or repeated ones refused. */
 function fromQuery(c: Context, endpoint: Endpoint): Params | { problem: Problem } {
   // No prototype: `?__proto__=…` or `?constructor=…` is a parameter like any other, and unknown.
-  const query: Record<string, string | number> = Object.create(null);
+  const query: Record<string, unknown> = Object.create(null);
   const repeated: Record<string, string[]> = {};
+  const number = (value: string) => WHOLE_NUMBER.test(value) ? Number(value) : value;
   for (const [name, value] of new URL(c.req.url).searchParams) {
     if (Object.hasOwn(query, name)) repeated[name] = ["Give it once."];
-    const integer = Object.hasOwn(endpoint.params, name) &&
-      endpoint.params[name].schema.type === "integer";
-    query[name] = integer && WHOLE_NUMBER.test(value) ? Number(value) : value;
+    const type = Object.hasOwn(endpoint.params, name) ? endpoint.params[name].schema.type : "";
+    // An array of integers (flex's actionTypes) is one comma-separated value: 1,6.
+    query[name] = type === "integer"
+      ? number(value)
+      : type === "array"
+      ? value.split(",").map(number)
+      : value;
   }
   const invalid = checkFields(query, endpoint, repeated);
   return invalid ? { problem: invalid } : { params: { ...query }, canonical: "" };

@@ -14,7 +14,14 @@
  *
  * deepStrictEqual(
  *   ROUTES.filter((route) => route.idempotent).map(({ method, path }) => `${method} ${path}`),
- *   ["POST /v1/investments", "POST /v1/investments/:id/close"],
+ *   [
+ *     "POST /v1/investments",
+ *     "POST /v1/investments/:id/close",
+ *     "POST /v1/flex/invest",
+ *     "POST /v1/flex/withdraw",
+ *     "POST /v1/flex/close",
+ *     "POST /v1/flex/auto-invest",
+ *   ],
  * );
  * ```
  *

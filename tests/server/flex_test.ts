@@ -5,7 +5,7 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { OPENAPI_DOCUMENT } from "../../server.ts";
-import { findTransaction } from "../../client/flex/_reconcile.ts";
+import type { findTransaction } from "../../client/flex/_reconcile.ts";
 import { FLEX_PATHS, problemOf, setupServer, typeOf } from "../_fixtures.ts";
 
 function flexServer() {

@@ -11,14 +11,19 @@
 const ROOT = new URL("../", import.meta.url);
 
 /**
- * Bundles `mod.ts` into `outFile` with the Deno running this script. Its
- * first run on a machine fetches esbuild from npm.
+ * Bundles `mod.ts` (or another entry of the repository) into `outFile`
+ * with the Deno running this script. Its first run on a machine fetches
+ * esbuild from npm.
  *
  * @param outFile Where to write the bundle.
+ * @param entry The module to bundle, from the repository's root. Default `mod.ts`.
  * @returns The bundle's bytes.
  * @throws {Error} If `deno bundle` fails; the message carries its output.
  */
-export async function bundleClient(outFile: string): Promise<Uint8Array<ArrayBuffer>> {
+export async function bundleClient(
+  outFile: string,
+  entry = "mod.ts",
+): Promise<Uint8Array<ArrayBuffer>> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -28,7 +33,7 @@ export async function bundleClient(outFile: string): Promise<Uint8Array<ArrayBuf
       "--format=esm",
       "--output",
       outFile,
-      "mod.ts",
+      entry,
     ],
     cwd: ROOT,
     stdout: "null",
@@ -36,7 +41,9 @@ export async function bundleClient(outFile: string): Promise<Uint8Array<ArrayBuf
   }).output();
   if (code !== 0) {
     throw new Error(
-      `Cannot bundle mod.ts: deno bundle exited with ${code}:\n${new TextDecoder().decode(stderr)}`,
+      `Cannot bundle ${entry}: deno bundle exited with ${code}:\n${
+        new TextDecoder().decode(stderr)
+      }`,
     );
   }
   return await Deno.readFile(outFile);

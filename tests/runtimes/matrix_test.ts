@@ -60,7 +60,9 @@ for (const row of RUNTIMES) {
       strictEqual(sandbox.balance(apiKey, plan.ticker), "9850");
       strictEqual(before, "10000");
       deepStrictEqual(
-        sandbox.requests.filter((r) => r.path === INVEST_PATH).map((r) => [r.method, r.status]),
+        sandbox.requests.filter((r) => r.path === INVEST_PATH).map((
+          r,
+        ) => [r.method, r.status]),
         [["POST", 201]],
       );
       deepStrictEqual(

@@ -117,7 +117,9 @@ export function verdict(
     : value < target.bound;
   return `${label}: ${
     fmt(value)
-  }${target.unit} (target ${target.op} ${target.bound}${target.unit}): ${met ? "MET" : "MISSED"}`;
+  }${target.unit} (target ${target.op} ${target.bound}${target.unit}): ${
+    met ? "MET" : "MISSED"
+  }`;
 }
 
 /**

@@ -19,7 +19,14 @@ import process from "node:process";
 import { RateLimiter, WhiteBitClient } from "../mod.ts";
 import { ccxtWhitebit } from "./_ccxt.ts";
 import { startSandboxProcess } from "./_sandbox.ts";
-import { fmt, interleave, median, printTable, throughput, verdict } from "./_stats.ts";
+import {
+  fmt,
+  interleave,
+  median,
+  printTable,
+  throughput,
+  verdict,
+} from "./_stats.ts";
 
 const COUNT = 2_000;
 const ROUNDS = 7;

@@ -9,14 +9,21 @@
  */
 
 /** The root config: bench/package.json would otherwise hide its import map (hono). */
-const ROOT_CONFIG = `--config=${new URL("../deno.json", import.meta.url).pathname}`;
+const ROOT_CONFIG = `--config=${
+  new URL("../deno.json", import.meta.url).pathname
+}`;
 
 /** Each benchmark script and the Deno flags it needs. */
 const BENCHMARKS: Record<string, string[]> = {
   bundle_size: ["--allow-read", "--allow-write", "--allow-run"],
   cold_start: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
   sign_throughput: ["--allow-read", "--allow-env", "--allow-run"],
-  invest_throughput: ["--allow-net=127.0.0.1", "--allow-read", "--allow-env", "--allow-run"],
+  invest_throughput: [
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    "--allow-env",
+    "--allow-run",
+  ],
   rate_budget: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
   memory: [
     "--allow-net=127.0.0.1",

@@ -42,7 +42,10 @@ async function viaServer(): Promise<void> {
   const response = await app.fetch(
     new Request("http://localhost/v1/investments", {
       method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        "content-type": "application/json",
+      },
       body,
     }),
   );
@@ -59,7 +62,9 @@ function percentile(sorted: number[], p: number): number {
 const times = { direct: [] as number[], server: [] as number[] };
 for (let i = 0; i < WARMUP + ROUNDS; i++) {
   // Alternate which goes first, so neither always runs on a warmer cache.
-  const order = i % 2 === 0 ? (["direct", "server"] as const) : (["server", "direct"] as const);
+  const order = i % 2 === 0
+    ? (["direct", "server"] as const)
+    : (["server", "direct"] as const);
   for (const which of order) {
     const started = performance.now();
     await (which === "direct" ? direct() : viaServer());

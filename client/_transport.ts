@@ -44,7 +44,7 @@ import { readServerTime } from "./_parse.ts";
 import { TIME_PATH } from "./_paths.ts";
 import { RateLimiter } from "./rate_limiter.ts";
 import { redactHeaders } from "./_redact.ts";
-import { assertSigningKey, importApiSecret, signBody } from "../sign.ts";
+import { assertSigningKey, importApiSecret, signBody } from "./sign.ts";
 import { assertDelay, mustBe } from "./_validate.ts";
 
 /** A `fetch`-compatible function. */

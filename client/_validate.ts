@@ -14,8 +14,6 @@
  * @module
  */
 
-import { MAX_LIMIT, MAX_OFFSET } from "./_paths.ts";
-
 /** Up to 20 whole digits and 18 decimals: far beyond any WhiteBIT amount, and bounded. */
 export const AMOUNT_PATTERN: RegExp = /^(?:0|[1-9]\d{0,19})(?:\.\d{1,18})?$/;
 const NON_ZERO = /[1-9]/;
@@ -244,28 +242,3 @@ export function assertDelay(value: unknown, action: string, name: string, min = 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-
-/** A check of one named parameter: throws `TypeError` or `RangeError`. */
-export type Rule = (value: unknown, name: string) => void;
-
-/**
- * The rule of each query parameter of the read endpoints, shared by the
- * client and the HTTP server so both refuse the same input.
- *
- * @example
- * ```ts
- * import { QUERY_RULES } from "./_validate.ts";
- * import { throws } from "node:assert/strict";
- *
- * QUERY_RULES.limit(100, "limit");
- * throws(() => QUERY_RULES.limit(101, "limit"), RangeError);
- * ```
- */
-export const QUERY_RULES: Readonly<Record<string, Rule>> = {
-  id: assertIdentifier,
-  planId: assertIdentifier,
-  ticker: assertIdentifier,
-  status: (value, name) => assertIntegerInRange(value, name, { min: 1, max: 2 }),
-  limit: (value, name) => assertIntegerInRange(value, name, { min: 1, max: MAX_LIMIT }),
-  offset: (value, name) => assertIntegerInRange(value, name, { min: 0, max: MAX_OFFSET }),
-};

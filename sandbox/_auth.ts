@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import { Authenticator } from "./_auth.ts";
- * import { signBody, importApiSecret } from "../sign.ts";
+ * import { signBody, importApiSecret } from "../client/sign.ts";
  * import { deepStrictEqual, strictEqual } from "node:assert/strict";
  *
  * const now = () => 1_700_000_000_000;

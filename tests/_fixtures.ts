@@ -13,6 +13,7 @@
 
 import { ok, strictEqual } from "node:assert/strict";
 import { WhiteBitClient } from "../client.ts";
+import { WhiteBitError } from "../client/errors.ts";
 import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
 import { RateLimiter } from "../client/rate_limiter.ts";
 import {
@@ -483,6 +484,73 @@ export async function tempFile(
     },
   };
 }
+
+// Reconciliation: an account that may hold many investments in one plan, a
+// client on the sandbox's clock, and helpers to make an invest fail and to
+// count what reached the sandbox.
+
+/** The plan reconciliation searches for, and two that must not be taken for it. */
+export const RECONCILE_PLAN: SandboxPlan = {
+  id: "plan-a",
+  ticker: "USDT",
+  minInvestment: "1",
+  maxInvestment: "100000",
+  maxPossibleInvestment: "1000000",
+};
+/** Another USDT plan. */
+export const OTHER_PLAN: SandboxPlan = { ...RECONCILE_PLAN, id: "plan-b" };
+/** A BTC plan. */
+export const BTC_PLAN: SandboxPlan = { ...RECONCILE_PLAN, id: "plan-btc", ticker: "BTC" };
+/** The reconciliation account's credentials. */
+export const RECONCILE_ACCOUNT = { apiKey: "reconcile-key", apiSecret: "reconcile-secret" };
+
+/**
+ * {@linkcode setup} for reconciliation: the three plans above, a long
+ * history if given (`pastInvestments`), no retries, and both sides on
+ * `sandboxNow`.
+ */
+export function reconcileSetup(
+  sandboxNow: () => number = () => T0,
+  clientOptions: Partial<WhiteBitClientOptions> = {},
+  pastInvestments: SandboxPastInvestment[] = [],
+): { sandbox: WhiteBitSandbox; client: WhiteBitClient; sent: Record<string, unknown>[] } {
+  const { sandbox, client, sent } = setup({
+    account: { ...RECONCILE_ACCOUNT, balances: { USDT: "1000000", BTC: "1000" } },
+    plans: [RECONCILE_PLAN, OTHER_PLAN, BTC_PLAN],
+    precision: {},
+    now: sandboxNow,
+    pastInvestments,
+    client: { maxRetries: 0, ...clientOptions },
+  });
+  return { sandbox, client, sent };
+}
+
+/** `count` closed investments, newest first from `newest` (Unix seconds), one second apart. */
+export function history(
+  count: number,
+  options: { planId?: string; amount?: string; newest: number },
+): SandboxPastInvestment[] {
+  return Array.from({ length: count }, (_, i) => ({
+    planId: options.planId ?? RECONCILE_PLAN.id,
+    amount: options.amount ?? "100",
+    created: options.newest - i,
+  }));
+}
+
+/** Invests and expects a {@linkcode WhiteBitError}: the failure to reconcile. */
+export async function failedInvest(
+  client: WhiteBitClient,
+  amount = "100",
+  planId = RECONCILE_PLAN.id,
+): Promise<WhiteBitError> {
+  const error = await client.invest({ planId, amount }).then(() => undefined, (e) => e);
+  ok(error instanceof WhiteBitError, `expected a WhiteBitError, got ${error}`);
+  return error;
+}
+
+/** How many requests to `path` reached the sandbox. */
+export const sentTo = (sandbox: WhiteBitSandbox, path: string): number =>
+  sandbox.requests.filter((r) => r.path === path).length;
 
 /** WhiteBIT's flex-lending paths, as the sandbox records them. */
 export const FLEX_PATHS = {

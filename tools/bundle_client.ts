@@ -11,12 +11,11 @@
 const ROOT = new URL("../", import.meta.url);
 
 /**
- * Bundles `mod.ts` (or another entry of the repository) into `outFile`
- * with the Deno running this script. Its first run on a machine fetches
- * esbuild from npm.
+ * Bundles `mod.ts` into `outFile` with the Deno running this script. Its
+ * first run on a machine fetches esbuild from npm.
  *
  * @param outFile Where to write the bundle.
- * @param entry The module to bundle, from the repository's root. Default `mod.ts`.
+ * @param entry The module to bundle, from the repository root. Default `mod.ts`.
  * @returns The bundle's bytes.
  * @throws {Error} If `deno bundle` fails; the message carries its output.
  */

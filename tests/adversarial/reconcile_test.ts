@@ -9,13 +9,15 @@ import {
   BTC_PLAN,
   failedInvest,
   history,
-  INVEST,
-  INVESTMENTS,
-  PLAN,
+  PATHS,
+  RECONCILE_PLAN as PLAN,
+  reconcileSetup as setup,
   sentTo,
-  setup,
   T0,
-} from "../_reconcile.ts";
+} from "../_fixtures.ts";
+
+const INVEST = PATHS.invest;
+const INVESTMENTS = PATHS.investments;
 
 const LONG = 10_150;
 const DAY_S = 86_400;

@@ -4,8 +4,7 @@
 // stdin), or from `--plan --amount --at`.
 
 import { ok, strictEqual } from "node:assert/strict";
-import { history } from "../_reconcile.ts";
-import { CLI_PLAN, cliSandbox, tempFile } from "../_fixtures.ts";
+import { CLI_PLAN, cliSandbox, history, tempFile } from "../_fixtures.ts";
 
 const DAY_S = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);

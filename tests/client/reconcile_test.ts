@@ -10,14 +10,16 @@ import {
 import type { SandboxFault } from "../../testing.ts";
 import {
   failedInvest,
-  INVEST,
-  INVESTMENTS,
   OTHER_PLAN,
-  PLAN,
+  PATHS,
+  RECONCILE_PLAN as PLAN,
+  reconcileSetup as setup,
   sentTo,
-  setup,
   T0,
-} from "../_reconcile.ts";
+} from "../_fixtures.ts";
+
+const INVEST = PATHS.invest;
+const INVESTMENTS = PATHS.investments;
 
 Deno.test("invest errors carry the plan, the amount and the attempt time, nothing secret", async () => {
   const { sandbox, client } = setup();

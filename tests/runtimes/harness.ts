@@ -90,7 +90,8 @@ export function fixtureDir(): Promise<string> {
     for await (const entry of Deno.readDir(FIXTURES)) {
       await Deno.copyFile(new URL(entry.name, FIXTURES), `${dir}/${entry.name}`);
     }
-    const bundle = await bundleClient(`${dir}/mod.js`, "tests/runtimes/_client.ts");
+    // The client and the signing primitives the matrix signs the vector with.
+    const bundle = await bundleClient(`${dir}/mod.js`, "tests/runtimes/fixtures/entry.ts");
     const { version } = JSON.parse(await Deno.readTextFile(new URL("../deno.json", TOOLS)));
     const installed = `${dir}/node_modules/${PACKAGE_NAME}`;
     await Deno.mkdir(installed, { recursive: true });

@@ -6,7 +6,7 @@
 // the identity its report must show, and `run`, which returns the report
 // (see harness.ts for the helpers the rows below use).
 
-import * as lib from "./_client.ts";
+import * as lib from "./fixtures/entry.ts";
 import { runScenario } from "./fixtures/scenario.js";
 import { runInChromium } from "./chromium.ts";
 import {

@@ -318,3 +318,40 @@ Deno.test("flex pages: limit, offset and WhiteBIT's defaults", async () => {
   strictEqual((await send(box, "investments", {})).body.limit, 100);
   strictEqual((await send(box, "plans", { limit: 1 })).body.length, 1);
 });
+
+Deno.test("a replayed flex request (same nonce, same signature) moves money once", async () => {
+  const box = sandbox();
+  const params = { plan: USDT, amount: "100" };
+  const first = await call(box, FLEX_PATHS.invest, T + 1, params);
+  strictEqual(first.status, 201);
+  const replay = await call(box, FLEX_PATHS.invest, T + 1, params);
+  strictEqual(replay.status, 429); // WhiteBIT's repeated-nonce answer
+  deepStrictEqual(replay.body, { code: 0, errors: {}, message: "Too many requests." });
+  strictEqual(box.flexHistory.length, 1);
+  strictEqual(box.balance(ACCOUNT.apiKey, "USDT"), "900");
+});
+
+Deno.test("odd flex input is WhiteBIT's 400, and moves nothing", async () => {
+  const box = sandbox();
+  const odd: [Method, Record<string, unknown>, string][] = [
+    ["invest", { plan: { id: USDT }, amount: "1" }, "plan"],
+    ["invest", { plan: [USDT], amount: "1" }, "plan"],
+    ["invest", { plan: USDT, amount: ["1"] }, "amount"],
+    ["invest", { plan: USDT, amount: "１" }, "amount"],
+    ["invest", { plan: USDT, amount: "1e2" }, "amount"],
+    ["invest", { plan: USDT, amount: "NaN" }, "amount"],
+    ["withdraw", { plan: USDT, amount: "" }, "amount"],
+    ["autoInvest", { plan: USDT, enabled: "true" }, "enabled"],
+    ["autoInvest", { plan: USDT, enabled: 1 }, "enabled"],
+    ["history", { actionTypes: { 0: 1 } }, "actionTypes"],
+    ["history", { actionTypes: ["x"] }, "actionTypes.0"],
+    ["investments", { investmentStatus: "active" }, "investmentStatus"],
+    ["payments", { dateFrom: 1.5 }, "dateFrom"],
+  ];
+  for (const [method, params, field] of odd) {
+    const answer = await send(box, method, params);
+    strictEqual(answer.status, 400, `${method} ${JSON.stringify(params)}`);
+    ok(field in answer.body.errors, `${method}: ${JSON.stringify(answer.body.errors)}`);
+  }
+  strictEqual(box.flexHistory.length, 0);
+});

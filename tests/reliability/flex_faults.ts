@@ -99,3 +99,43 @@ for (const name of Object.keys(PATHS) as Move[]) {
     });
   }
 }
+
+Deno.test("24 concurrent flex top-ups, a third dropped after and a third before processing: each reconciled to its own row", async () => {
+  const sandbox = new WhiteBitSandbox();
+  await using server = sandbox.listen();
+  const { apiKey } = sandbox.credentials;
+  const client = new WhiteBitClient({ ...sandbox.credentials, baseUrl: server.url, maxRetries: 3 });
+  const plan = sandbox.flexPlans[0].id;
+  await client.flex.invest({ plan, amount: "10" });
+  // Faults for the next 16 top-ups, whichever they are: 8 carried out then
+  // dropped, then 8 dropped before WhiteBIT saw them.
+  sandbox.injectFault({ kind: "drop", afterProcessing: true }, { path: PATHS.invest, times: 8 });
+  sandbox.injectFault({ kind: "drop", afterProcessing: false }, { path: PATHS.invest, times: 8 });
+  // Distinct amounts: each call's movement can be told apart.
+  const amounts = Array.from({ length: 24 }, (_, i) => `1.${String(i + 1).padStart(2, "0")}`);
+  const results = await Promise.all(
+    amounts.map((amount) =>
+      client.flex.invest({ plan, amount }).then(() => null, (error: WhiteBitError) => error)
+    ),
+  );
+  await sandbox.settled();
+  const failures = results.filter((error) => error !== null);
+  strictEqual(failures.length, 16);
+  let ran = 0;
+  for (const error of failures) {
+    ok(error instanceof NetworkError);
+    strictEqual(error.outcome, "unknown");
+    const found = await client.flex.findTransaction(error);
+    if (found) {
+      ran++;
+      strictEqual(found.amount, error.params.amount, "its own movement, not another's");
+    }
+  }
+  strictEqual(ran, 8, "exactly the 8 carried out are found");
+  // Every request reached the sandbox once: 25 invests, 17 of them moved money.
+  strictEqual(sandbox.requests.filter((r) => r.path === PATHS.invest).length, 25);
+  const moved = sandbox.flexHistory.filter((row) => row.actionType === 1 || row.actionType === 6);
+  strictEqual(moved.length, 17);
+  const invested = moved.reduce((sum, row) => sum + Math.round(Number(row.amount) * 100), 0);
+  strictEqual(sandbox.balance(apiKey, "USDT"), String((1_000_000 - invested) / 100));
+});

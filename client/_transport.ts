@@ -112,7 +112,7 @@ export class Transport {
     // The credentials are never shown, not even in these messages.
     if (typeof apiKey !== "string" || !API_KEY.test(apiKey)) {
       throw new TypeError(
-        `Cannot create client: "apiKey" must be 1 to 256 visible ASCII characters (it is not shown)`,
+        `Cannot create client: "apiKey" must be 1 to 256 visible ASCII characters (not shown)`,
       );
     }
     if (apiSecret instanceof CryptoKey) {
@@ -319,24 +319,18 @@ export class Transport {
     if (!this.#onEvent) return await this.#send(request, init, exchange);
     const { requestPath, nonce } = request;
     const started = performance.now();
-    this.#emit({
-      type: "request",
-      method: init.method ?? "GET",
-      requestPath,
-      nonce,
-      params: request.params ?? {},
-      attemptedAt: request.attemptedAt,
-    });
+    this.#emit({ type: "request", method: init.method ?? "GET", params: {}, ...request });
     try {
       return await this.#send(request, init, exchange, started);
     } catch (error) {
+      const { name, outcome, status } = error as WhiteBitError;
       this.#emit({
         type: "error",
         requestPath,
         nonce,
-        error: (error as Error)?.name ?? String(error),
-        outcome: (error as WhiteBitError)?.outcome,
-        status: (error as WhiteBitError)?.status,
+        error: name ?? String(error),
+        outcome,
+        status,
         durationMs: performance.now() - started,
       });
       throw error;
@@ -427,7 +421,7 @@ export class Transport {
     if (cut && response.ok) {
       throw failed(
         WhiteBitError,
-        `was answered ${response.status} with more than ${MAX_ANSWER_BYTES} bytes; the rest was not read`,
+        `was answered ${response.status} with over ${MAX_ANSWER_BYTES} bytes, not read`,
         { ...answered, responseText: text },
       );
     }
@@ -470,7 +464,7 @@ function parseBaseUrl(value: string, customFetch: FetchLike | undefined): string
   }
   if (url && (url.username || url.password)) {
     throw new TypeError(
-      `Cannot create client: "baseUrl" must not hold a user name or password (it is not shown)`,
+      `Cannot create client: "baseUrl" must hold no user name or password (not shown)`,
     );
   }
   if (
@@ -483,7 +477,7 @@ function parseBaseUrl(value: string, customFetch: FetchLike | undefined): string
     mustBe(
       "create client",
       '"baseUrl"',
-      "an https: URL (plain http: only to 127.0.0.1, ::1 or localhost, or with a custom fetch)",
+      "an https: URL (http: only to a loopback host, or with your own fetch)",
       value,
     ),
   );

@@ -27,7 +27,10 @@ interface JsDoc {
 interface DocJson {
   nodes: Record<string, {
     module_doc?: JsDoc;
-    symbols: { name: string; declarations: { declarationKind: string; jsDoc?: JsDoc }[] }[];
+    symbols: {
+      name: string;
+      declarations: { declarationKind: string; jsDoc?: JsDoc }[];
+    }[];
   }>;
 }
 interface Item {
@@ -47,7 +50,10 @@ async function deno(args: string[]): Promise<{ ok: boolean; output: string }> {
     env: { NO_COLOR: "1" },
   }).output();
   const decoder = new TextDecoder();
-  return { ok: success, output: decoder.decode(stdout) + decoder.decode(stderr) };
+  return {
+    ok: success,
+    output: decoder.decode(stdout) + decoder.decode(stderr),
+  };
 }
 
 function hasExample(doc: JsDoc | undefined): boolean {
@@ -64,35 +70,52 @@ const mainEntry = new URL(config.exports["."], ROOT).href;
 const publish = await deno(["publish", "--dry-run", "--allow-dirty"]);
 const published = [...publish.output.matchAll(/^\s+(file:\/\/\S+)/gm)]
   .map(([, url]) => url.slice(ROOT.href.length));
-const readme = published.find((path) => /^readme(\.md|\.txt|\.markdown)?$/i.test(path));
+const readme = published.find((path) =>
+  /^readme(\.md|\.txt|\.markdown)?$/i.test(path)
+);
 const readmeText = readme ? await Deno.readTextFile(new URL(readme, ROOT)) : "";
 
-const docs: DocJson = JSON.parse((await deno(["doc", "--json", ...entries])).output);
+const docs: DocJson = JSON.parse(
+  (await deno(["doc", "--json", ...entries])).output,
+);
 const modules = Object.entries(docs.nodes);
 const mainDoc = docs.nodes[mainEntry]?.module_doc;
 const symbols = modules.flatMap(([url, module]) =>
   module.symbols.flatMap((symbol) =>
     symbol.declarations
       .filter((declaration) => declaration.declarationKind !== "private")
-      .map((declaration) => ({ url, name: symbol.name, jsDoc: declaration.jsDoc }))
+      .map((declaration) => ({
+        url,
+        name: symbol.name,
+        jsDoc: declaration.jsDoc,
+      }))
   )
 );
-const documented = symbols.filter(({ jsDoc }) => jsDoc?.doc || jsDoc?.tags?.length);
+const documented = symbols.filter(({ jsDoc }) =>
+  jsDoc?.doc || jsDoc?.tags?.length
+);
 const share = symbols.length === 0 ? 1 : documented.length / symbols.length;
-const withoutModuleDoc = modules.filter(([, module]) => !module.module_doc).map(([url]) => url);
-const compatible = RUNTIME_KEYS.filter((key) => settings.runtimeCompat?.[key] === true);
+const withoutModuleDoc = modules.filter(([, module]) => !module.module_doc).map(
+  ([url]) => url,
+);
+const compatible = RUNTIME_KEYS.filter((key) =>
+  settings.runtimeCompat?.[key] === true
+);
 
 const items: Item[] = [
   {
     name: "has a README or module doc",
     max: 2,
     points: readme || mainDoc?.doc ? 2 : 0,
-    detail: readme ? `${readme} is published` : "no README published, no module doc on .",
+    detail: readme
+      ? `${readme} is published`
+      : "no README published, no module doc on .",
   },
   {
     name: "has examples in the README or module doc",
     max: 1,
-    points: readmeText.includes("```") || mainDoc?.doc?.includes("```") || hasExample(mainDoc)
+    points: readmeText.includes("```") || mainDoc?.doc?.includes("```") ||
+        hasExample(mainDoc)
       ? 1
       : 0,
     detail: "a code block in the README, or an example in the main module doc",
@@ -109,9 +132,10 @@ const items: Item[] = [
     name: "has docs for most symbols",
     max: 5,
     points: Math.floor(Math.min(share / 0.8, 1) * 5),
-    detail: `${documented.length}/${symbols.length} exported symbols documented (${
-      (share * 100).toFixed(0)
-    }%; 80% earns all 5 points)`,
+    detail:
+      `${documented.length}/${symbols.length} exported symbols documented (${
+        (share * 100).toFixed(0)
+      }%; 80% earns all 5 points)`,
   },
   {
     name: "no slow types are used",
@@ -124,14 +148,19 @@ const items: Item[] = [
   {
     name: "has a description",
     max: 1,
-    points: typeof config.description === "string" && config.description.trim() ? 1 : 0,
-    detail: "deno.json description (set the same text in JSR's package settings)",
+    points: typeof config.description === "string" && config.description.trim()
+      ? 1
+      : 0,
+    detail:
+      "deno.json description (set the same text in JSR's package settings)",
   },
   {
     name: "at least one runtime is marked as compatible",
     max: 1,
     points: compatible.length >= 1 ? 1 : 0,
-    detail: `tools/jsr_package_settings.json: ${compatible.join(", ") || "none"}`,
+    detail: `tools/jsr_package_settings.json: ${
+      compatible.join(", ") || "none"
+    }`,
   },
   {
     name: "at least two runtimes are marked as compatible",
@@ -141,9 +170,13 @@ const items: Item[] = [
   },
 ];
 
-const unproven = compatible.filter((key) => !RUNTIMES.some((row) => row.jsr === key));
+const unproven = compatible.filter((key) =>
+  !RUNTIMES.some((row) => row.jsr === key)
+);
 const withoutExample = symbols.filter(({ jsDoc }) => !hasExample(jsDoc));
-const withoutModuleExample = modules.filter(([, module]) => !hasExample(module.module_doc));
+const withoutModuleExample = modules.filter(([, module]) =>
+  !hasExample(module.module_doc)
+);
 const docLint = await deno(["doc", "--lint", ...entries]);
 const rules = [
   {
@@ -167,19 +200,29 @@ const rules = [
   {
     name: "every runtime marked compatible has a runtime-matrix row",
     ok: unproven.length === 0,
-    detail: unproven.length === 0 ? "tests/runtimes/rows.ts" : `no row for ${unproven.join(", ")}`,
+    detail: unproven.length === 0
+      ? "tests/runtimes/rows.ts"
+      : `no row for ${unproven.join(", ")}`,
   },
 ];
 
 console.log("JSR score items, computed as jsr.io computes them:");
 for (const item of items) {
   const mark = item.points === item.max ? "ok  " : "FAIL";
-  console.log(`  ${mark} ${item.points}/${item.max}  ${item.name}: ${item.detail}`);
+  console.log(
+    `  ${mark} ${item.points}/${item.max}  ${item.name}: ${item.detail}`,
+  );
 }
-console.log("  n/a  -/1  has provenance: only a publish from GitHub Actions earns it");
+console.log(
+  "  n/a  -/1  has provenance: only a publish from GitHub Actions earns it",
+);
 const total = items.reduce((sum, item) => sum + item.points, 0);
 const max = items.reduce((sum, item) => sum + item.max, 0);
-console.log(`score: ${total}/${max} = ${Math.min(Math.floor(total * 100 / 17), 100)}% on JSR`);
+console.log(
+  `score: ${total}/${max} = ${
+    Math.min(Math.floor(total * 100 / 17), 100)
+  }% on JSR`,
+);
 console.log("Project rules:");
 for (const rule of rules) {
   console.log(`  ${rule.ok ? "ok  " : "FAIL"} ${rule.name}: ${rule.detail}`);

@@ -49,11 +49,9 @@ try {
   );
   console.log(`client bundle gzipped: ${gzipped} bytes`);
   console.log(
-    `budget (${
-      withFlex ? "fixed and flex lending" : "fixed lending"
-    }): ${budget} bytes gzipped: ${gzipped <= budget ? "met" : "MISSED"} (${
-      (gzipped / budget * 100).toFixed(1)
-    }% of it)`,
+    `budget (${withFlex ? "fixed and flex lending" : "fixed lending"}): ${budget} bytes gzipped: ${
+      gzipped <= budget ? "met" : "MISSED"
+    } (${(gzipped / budget * 100).toFixed(1)}% of it)`,
   );
   console.log(
     `ccxt's WhiteBIT bundle, gzipped (${CCXT_GZIP_BYTES} bytes) / ours: ${
@@ -63,9 +61,7 @@ try {
   console.log(`ceiling (no growth): ${CEILING_BYTES} bytes gzipped`);
   if (gzipped > CEILING_BYTES) {
     console.error(
-      `FAILED: the bundle grew ${
-        gzipped - CEILING_BYTES
-      } bytes past the ceiling`,
+      `FAILED: the bundle grew ${gzipped - CEILING_BYTES} bytes past the ceiling`,
     );
     Deno.exitCode = 1;
   }

@@ -70,9 +70,7 @@ const mainEntry = new URL(config.exports["."], ROOT).href;
 const publish = await deno(["publish", "--dry-run", "--allow-dirty"]);
 const published = [...publish.output.matchAll(/^\s+(file:\/\/\S+)/gm)]
   .map(([, url]) => url.slice(ROOT.href.length));
-const readme = published.find((path) =>
-  /^readme(\.md|\.txt|\.markdown)?$/i.test(path)
-);
+const readme = published.find((path) => /^readme(\.md|\.txt|\.markdown)?$/i.test(path));
 const readmeText = readme ? await Deno.readTextFile(new URL(readme, ROOT)) : "";
 
 const docs: DocJson = JSON.parse(
@@ -91,25 +89,19 @@ const symbols = modules.flatMap(([url, module]) =>
       }))
   )
 );
-const documented = symbols.filter(({ jsDoc }) =>
-  jsDoc?.doc || jsDoc?.tags?.length
-);
+const documented = symbols.filter(({ jsDoc }) => jsDoc?.doc || jsDoc?.tags?.length);
 const share = symbols.length === 0 ? 1 : documented.length / symbols.length;
 const withoutModuleDoc = modules.filter(([, module]) => !module.module_doc).map(
   ([url]) => url,
 );
-const compatible = RUNTIME_KEYS.filter((key) =>
-  settings.runtimeCompat?.[key] === true
-);
+const compatible = RUNTIME_KEYS.filter((key) => settings.runtimeCompat?.[key] === true);
 
 const items: Item[] = [
   {
     name: "has a README or module doc",
     max: 2,
     points: readme || mainDoc?.doc ? 2 : 0,
-    detail: readme
-      ? `${readme} is published`
-      : "no README published, no module doc on .",
+    detail: readme ? `${readme} is published` : "no README published, no module doc on .",
   },
   {
     name: "has examples in the README or module doc",
@@ -132,10 +124,9 @@ const items: Item[] = [
     name: "has docs for most symbols",
     max: 5,
     points: Math.floor(Math.min(share / 0.8, 1) * 5),
-    detail:
-      `${documented.length}/${symbols.length} exported symbols documented (${
-        (share * 100).toFixed(0)
-      }%; 80% earns all 5 points)`,
+    detail: `${documented.length}/${symbols.length} exported symbols documented (${
+      (share * 100).toFixed(0)
+    }%; 80% earns all 5 points)`,
   },
   {
     name: "no slow types are used",
@@ -148,19 +139,14 @@ const items: Item[] = [
   {
     name: "has a description",
     max: 1,
-    points: typeof config.description === "string" && config.description.trim()
-      ? 1
-      : 0,
-    detail:
-      "deno.json description (set the same text in JSR's package settings)",
+    points: typeof config.description === "string" && config.description.trim() ? 1 : 0,
+    detail: "deno.json description (set the same text in JSR's package settings)",
   },
   {
     name: "at least one runtime is marked as compatible",
     max: 1,
     points: compatible.length >= 1 ? 1 : 0,
-    detail: `tools/jsr_package_settings.json: ${
-      compatible.join(", ") || "none"
-    }`,
+    detail: `tools/jsr_package_settings.json: ${compatible.join(", ") || "none"}`,
   },
   {
     name: "at least two runtimes are marked as compatible",
@@ -170,13 +156,9 @@ const items: Item[] = [
   },
 ];
 
-const unproven = compatible.filter((key) =>
-  !RUNTIMES.some((row) => row.jsr === key)
-);
+const unproven = compatible.filter((key) => !RUNTIMES.some((row) => row.jsr === key));
 const withoutExample = symbols.filter(({ jsDoc }) => !hasExample(jsDoc));
-const withoutModuleExample = modules.filter(([, module]) =>
-  !hasExample(module.module_doc)
-);
+const withoutModuleExample = modules.filter(([, module]) => !hasExample(module.module_doc));
 const docLint = await deno(["doc", "--lint", ...entries]);
 const rules = [
   {
@@ -200,9 +182,7 @@ const rules = [
   {
     name: "every runtime marked compatible has a runtime-matrix row",
     ok: unproven.length === 0,
-    detail: unproven.length === 0
-      ? "tests/runtimes/rows.ts"
-      : `no row for ${unproven.join(", ")}`,
+    detail: unproven.length === 0 ? "tests/runtimes/rows.ts" : `no row for ${unproven.join(", ")}`,
   },
 ];
 
@@ -219,9 +199,7 @@ console.log(
 const total = items.reduce((sum, item) => sum + item.points, 0);
 const max = items.reduce((sum, item) => sum + item.max, 0);
 console.log(
-  `score: ${total}/${max} = ${
-    Math.min(Math.floor(total * 100 / 17), 100)
-  }% on JSR`,
+  `score: ${total}/${max} = ${Math.min(Math.floor(total * 100 / 17), 100)}% on JSR`,
 );
 console.log("Project rules:");
 for (const rule of rules) {

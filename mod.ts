@@ -47,7 +47,6 @@ export {
   type PagingParams,
   PLAN_STATUS,
   type PlansParams,
-  type PlanStatus,
 } from "./client/types.ts";
 export {
   AbortedError,

@@ -251,6 +251,9 @@ run. Exit 11: still unknown.`,
       "tolerance-ms": { type: "string" },
     },
     async run(client, flags, out) {
+      if (flags.from !== undefined && (flags.call ?? flags.plan ?? flags.amount ?? flags.at)) {
+        throw new UsageError("Pass --from, or --call, --plan, --amount and --at: not both");
+      }
       const failure = typeof flags.from === "string"
         ? savedFailure(await readFileOrStdin(flags.from, "saved error"))
         : typedFailure(flags);

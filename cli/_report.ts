@@ -67,7 +67,12 @@ export function report(error: unknown, out: Output, command?: string): number {
     warn(`Unexpected failure: ${error instanceof Error ? error.stack : String(error)}`);
     return code;
   }
-  const { name: kind, message } = error as Error;
+  const { name: kind } = error as Error;
+  // A refused value may be a secret pasted into the wrong flag: never shown.
+  const message = (error as Error).message.replace(
+    /: current value is .*$/s,
+    ": the value is not shown",
+  );
   if (out.json) {
     const details = error instanceof WhiteBitError ? { ...error, message } : { message };
     console.error(

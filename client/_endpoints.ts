@@ -11,11 +11,12 @@
  * import { checkParams, ENDPOINTS } from "./_endpoints.ts";
  * import { deepStrictEqual, throws } from "node:assert/strict";
  *
- * deepStrictEqual(checkParams(ENDPOINTS.invest, { planId: "p1", amount: "100", note: "x" }), {
+ * deepStrictEqual(checkParams(ENDPOINTS.invest, { planId: "p1", amount: "100" }), {
  *   planId: "p1",
  *   amount: "100",
  * });
  * throws(() => checkParams(ENDPOINTS.invest, { planId: "p1", amount: 100 }), TypeError);
+ * throws(() => checkParams(ENDPOINTS.invest, { planId: "p1", amount: "1", note: "x" }), TypeError);
  * ```
  *
  * @module
@@ -137,18 +138,32 @@ export const ENDPOINTS = {
 
 /**
  * The endpoint's parameters that are set, each read once and checked by its
- * rule (so a getter cannot send what was not checked); others are ignored.
+ * rule (so a getter cannot send what was not checked); a name the endpoint
+ * does not take is refused.
  *
  * @param endpoint The endpoint.
  * @param params What the caller passed.
  * @returns The parameters to send, in the endpoint's order.
- * @throws {TypeError} If `params` is not an object, a required parameter is
- *   missing, or a parameter has the wrong type.
+ * @throws {TypeError} If `params` is not an object, has a name the endpoint
+ *   does not take, misses a required parameter, or a parameter has the wrong type.
  * @throws {RangeError} If a parameter is out of range.
  */
 export function checkParams(endpoint: Endpoint, params: unknown): Record<string, unknown> {
   if (!isRecord(params)) {
     throw new TypeError(mustBe("use the parameters", "they", "an object", params));
+  }
+  // A misspelled name (`withReinvestment`, WhiteBIT CLI's `planId`) is refused,
+  // never dropped: the call would otherwise run without what was meant.
+  const unknown = Object.keys(params).find((name) => !Object.hasOwn(endpoint.params, name));
+  if (unknown !== undefined) {
+    throw new TypeError(
+      mustBe(
+        "use the parameters",
+        "each name",
+        `one of ${Object.keys(endpoint.params).join(", ") || "none"}`,
+        unknown,
+      ),
+    );
   }
   const checked: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(endpoint.params)) {

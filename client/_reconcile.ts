@@ -110,7 +110,9 @@ export async function findInvestment(
   let newestFirst = true;
   // Full pages from the newest: 101 of them reach the last offset served.
   for (let offset = 0;; offset += MAX_LIMIT) {
-    const { records } = await reader.page(offset, ticker);
+    const { records, limit, offset: served } = await reader.page(offset, ticker);
+    // A short page ends the history only if it is the page asked for.
+    if (limit !== MAX_LIMIT || served !== offset) throw tooLittle(earliest);
     for (const investment of records) {
       newestFirst &&= investment.created <= previous;
       previous = investment.created;
@@ -125,12 +127,15 @@ export async function findInvestment(
     }
     // The whole history read, or newest first and back past the attempt.
     if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return best;
-    if (offset === MAX_OFFSET) {
-      throw new RangeError(
-        `Cannot find investment: WhiteBIT serves too little history to tell since ${
-          new Date(earliest * 1000).toISOString()
-        }: the outcome is unknown, not "not found"`,
-      );
-    }
+    if (offset === MAX_OFFSET) throw tooLittle(earliest);
   }
+}
+
+/** The error when the history WhiteBIT serves cannot settle it: the outcome stays unknown. */
+function tooLittle(earliest: number): RangeError {
+  return new RangeError(
+    `Cannot find investment: WhiteBIT serves too little history to tell since ${
+      new Date(earliest * 1000).toISOString()
+    }: the outcome is unknown, not "not found"`,
+  );
 }

@@ -319,7 +319,9 @@ export class Transport {
     if (!this.#onEvent) return await this.#send(request, init, exchange);
     const { requestPath, nonce } = request;
     const started = performance.now();
-    this.#emit({ type: "request", method: init.method ?? "GET", params: {}, ...request });
+    // A copy: a hook that edits its event (a redacting logger) cannot change what is signed.
+    const params = structuredClone(request.params ?? {});
+    this.#emit({ type: "request", method: init.method ?? "GET", ...request, params });
     try {
       return await this.#send(request, init, exchange, started);
     } catch (error) {
@@ -496,9 +498,13 @@ function delay(name: string, value: number, min: number): number {
  */
 async function readCapped(response: Response): Promise<{ text: string; cut: boolean }> {
   if (!response.body) return { text: "", cut: false };
-  // A declared length within the cap is all fetch will deliver: read it whole (faster).
+  // A declared length within the cap is all fetch will deliver, unless it is
+  // the length of a compressed body: then only the decoded bytes count.
   const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (declared <= MAX_ANSWER_BYTES) return { text: await response.text(), cut: false };
+  const encoded = /[^\s,]/.test(
+    (response.headers.get("content-encoding") ?? "").replace(/identity/gi, ""),
+  );
+  if (declared <= MAX_ANSWER_BYTES && !encoded) return { text: await response.text(), cut: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";

@@ -102,15 +102,20 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     const started = performance.now();
     await next();
     const warning = c.get("warning");
-    log?.({
-      time: new Date().toISOString(),
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      ...(warning ? { warning } : {}),
-    });
+    try {
+      log?.({
+        time: new Date().toISOString(),
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(warning ? { warning } : {}),
+      });
+    } catch {
+      // A log that fails (a full disk) must never replace the answer: the
+      // investment it reports was made, and its caller must learn so.
+    }
   });
   app.use(secureHeaders());
   if (options.corsOrigins?.length) {

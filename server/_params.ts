@@ -131,7 +131,48 @@ async function jsonBody(
       }),
     };
   }
+  // `{"amount":"1","amount":"100"}` parses to one of the two: refused, never guessed.
+  const repeated = repeatedKey(text);
+  if (repeated !== undefined) {
+    return {
+      problem: problem("invalid-request", "A field is given twice.", {
+        outcome: "not_executed",
+        fieldErrors: { [repeated.slice(0, 64)]: ["Give it once."] },
+      }),
+    };
+  }
   return { value };
+}
+
+/**
+ * The first key that an object of this (valid) JSON text gives twice, with
+ * its escapes decoded (`"\u0061mount"` is `amount`), or `undefined`.
+ */
+function repeatedKey(text: string): string | undefined {
+  const objects: (Set<string> | undefined)[] = []; // one entry per open object or array
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const keys = objects.at(-1);
+      if (keys && keyNext) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        keyNext = false;
+      }
+      i = end;
+    } else if (char === "{" || char === "[") {
+      objects.push(char === "{" ? new Set() : undefined);
+      keyNext = char === "{";
+    } else if (char === "}" || char === "]") {
+      objects.pop();
+    } else if (char === ",") {
+      keyNext = objects.at(-1) !== undefined;
+    }
+  }
 }
 
 /** No parameters: what a path route's body may hold. */

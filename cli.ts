@@ -1,7 +1,9 @@
 /**
- * The command line for WhiteBIT's fixed crypto lending: list plans, invest,
+ * The command line for WhiteBIT's crypto lending: list plans, invest,
  * list and close investments, read interest payments, and reconcile an
- * investment whose outcome is unknown.
+ * investment whose outcome is unknown; and, as `flex <command>`, flex
+ * lending: `flex plans | positions | history | payments | invest | withdraw
+ * | close | auto-invest | reconcile`.
  *
  * ```sh
  * deno run --allow-net --allow-env jsr:@lending/whitebit/cli plans
@@ -12,8 +14,9 @@
  * Credentials come from `WHITEBIT_API_KEY` and `WHITEBIT_API_SECRET`, or
  * from the file named by `--credentials-file` (lines `NAME=value`), never
  * from an argument; the server from `--eu`, `--base-url` or
- * `WHITEBIT_BASE_URL`. `invest` and `close` show what they will do (one
- * lookup) and ask for confirmation on a terminal, and refuse without `--yes`
+ * `WHITEBIT_BASE_URL`. `invest`, `close` and the flex commands that move
+ * funds show what they will do (a lookup of the plan, amount, currency and
+ * rate) and ask for confirmation on a terminal, and refuse without `--yes`
  * elsewhere. A flag given twice is refused. `--dry-run` prints the signed
  * request, its signature redacted, and sends nothing. Text from WhiteBIT is
  * printed without terminal control characters. The exit code says what
@@ -33,6 +36,7 @@
 
 import { parseFlags, splitCommandLine } from "./cli/_args.ts";
 import { COMMANDS, GLOBAL_OPTIONS } from "./cli/_commands.ts";
+import { FLEX_COMMANDS } from "./cli/_flex_commands.ts";
 import { confirmed } from "./cli/_confirm.ts";
 import { openClient } from "./cli/_connect.ts";
 import { UsageError } from "./cli/_errors.ts";
@@ -61,18 +65,23 @@ import { report } from "./cli/_report.ts";
  */
 export async function main(args: string[]): Promise<number> {
   const out = output(args.includes("--json"));
-  const { name, rest } = splitCommandLine(args, GLOBAL_OPTIONS);
-  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  let { name, rest } = splitCommandLine(args, GLOBAL_OPTIONS);
+  // `flex <command>`: the flex commands are a group of their own.
+  const group = name === "flex" ? "flex " : "";
+  if (group) ({ name, rest } = splitCommandLine(rest, GLOBAL_OPTIONS));
+  const commands = group ? FLEX_COMMANDS : COMMANDS;
+  const listed = group ? commands : { ...COMMANDS, flex: { summary: FLEX_SUMMARY } };
+  const command = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (name === "help") {
-      console.log(topHelp(COMMANDS));
+      console.log(topHelp(listed, group));
       return EXIT.ok;
     }
     if (name !== undefined && !command) {
       // Not echoed, not even in part: people paste secrets.
       throw new UsageError(
-        `Unknown command (not shown: it may be a secret). The commands are ${
-          Object.keys(COMMANDS).join(", ")
+        `Unknown command (not shown: it may be a secret). The ${group}commands are ${
+          Object.keys(listed).join(", ")
         }`,
       );
     }
@@ -82,8 +91,8 @@ export async function main(args: string[]): Promise<number> {
       return EXIT.ok;
     }
     if (!command) {
-      if (flags.help) console.log(topHelp(COMMANDS));
-      else console.error(topHelp(COMMANDS));
+      if (flags.help) console.log(topHelp(listed, group));
+      else console.error(topHelp(listed, group));
       return flags.help ? EXIT.ok : EXIT.usage;
     }
     if (flags.help) {
@@ -102,9 +111,13 @@ export async function main(args: string[]): Promise<number> {
     }
     return await command.run(client, flags, out) ?? EXIT.ok;
   } catch (error) {
-    return report(error, out, command ? name : undefined);
+    return report(error, out, command ? group + name : group.trim() || undefined);
   }
 }
+
+/** The `flex` group's line in the list of commands. */
+const FLEX_SUMMARY =
+  "flex lending: plans, positions, history, payments, invest, withdraw, close, auto-invest, reconcile";
 
 if (import.meta.main) {
   Deno.exit(await main(Deno.args));

@@ -26,6 +26,7 @@ import { walk } from "./client/_pages.ts";
 import { preflight } from "./client/_preflight.ts";
 import { findInvestment } from "./client/_reconcile.ts";
 import { Transport } from "./client/_transport.ts";
+import { type FlexClient, flexClient } from "./client/flex/client.ts";
 import type {
   FixedPlan,
   InterestPayment,
@@ -62,6 +63,27 @@ export class WhiteBitClient {
   readonly baseUrl: string;
   /** Whether nonces are sent in WhiteBIT's ±5 s window mode. */
   readonly nonceWindow: boolean;
+  /**
+   * Flex lending (`/api/v4/main-account/smart-flex/`): plans, positions
+   * addressed by plan, top-ups, partial withdrawals, closing, the
+   * auto-reinvest flag, the history and the daily earnings, with the same
+   * money rules as the fixed calls. See {@linkcode FlexClient}.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const [plan] = await client.flex.plans({ ticker: "USDT" });
+   * const { transactionId } = await client.flex.invest({ plan: plan.id, amount: "100" });
+   * const { data } = await client.flex.history({ transaction: transactionId });
+   * strictEqual(data[0].amount, "100");
+   * ```
+   */
+  readonly flex: FlexClient;
   readonly #transport: Transport;
 
   /**
@@ -76,6 +98,7 @@ export class WhiteBitClient {
     this.#transport = new Transport(options);
     this.baseUrl = this.#transport.baseUrl;
     this.nonceWindow = options.nonceWindow ?? true;
+    this.flex = flexClient((endpoint, params, call) => this.#call(endpoint, params, call));
   }
 
   /** The correction applied to the local clock, in milliseconds, from {@linkcode WhiteBitClient.syncTime}. */

@@ -8,7 +8,8 @@
  * dependencies are `fetch` and `crypto.subtle`. A faithful local WhiteBIT to
  * test against is in `@lending/whitebit/testing`; the HTTP endpoint in
  * `@lending/whitebit/server`; the signing primitives in
- * `@lending/whitebit/sign`.
+ * `@lending/whitebit/sign`. Flex lending is `client.flex`, its types,
+ * constants and error in `@lending/whitebit/flex`.
  *
  * @example Invest, and tell what a failure means for the money
  * ```ts
@@ -46,7 +47,6 @@ export {
   type PagingParams,
   PLAN_STATUS,
   type PlansParams,
-  type PlanStatus,
 } from "./client/types.ts";
 export {
   AbortedError,

@@ -6,9 +6,12 @@
  * arithmetic, rate-limits like WhiteBIT, and injects faults on demand.
  *
  * It serves the five fixed-lending endpoints (plans, invest, investments
- * history, close, interest payments history) and the public time. Its clock
- * (`now`) drives maturity: once an investment's term has passed, the next
- * look at the sandbox pays its interest, returns its amount and closes it.
+ * history, close, interest payments history), the eight flex-lending ones
+ * (plans, positions, history, payment history, invest, withdraw, close,
+ * auto-invest) and the public time. Its clock (`now`) drives maturity and
+ * flex earnings: once an investment's term has passed, the next look at the
+ * sandbox pays its interest, returns its amount and closes it; each full day
+ * a flex position earns `invested × maxRate / 365`.
  *
  * Use it in process (`sandbox.fetch`) or over real HTTP on 127.0.0.1
  * (`sandbox.listen()`).
@@ -40,4 +43,9 @@ export type {
   SandboxRequestRecord,
 } from "./sandbox/types.ts";
 export type { FaultOptions, SandboxFault } from "./sandbox/_faults.ts";
+export type {
+  SandboxFlexInvestment,
+  SandboxFlexPlan,
+  SandboxFlexTransaction,
+} from "./sandbox/_flex_ledger.ts";
 export type { LoopbackServer } from "./sandbox/_loopback_server.ts";

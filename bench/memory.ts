@@ -25,7 +25,9 @@ const COUNT = 10_000;
 const which = Deno.args[0] === "ccxt" ? "ccxt" : "ours";
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error("Cannot measure memory: run with --v8-flags=--expose-gc");
+if (!gc) {
+  throw new Error("Cannot measure memory: run with --v8-flags=--expose-gc");
+}
 
 await using sandbox = await startSandboxProcess({ rateLimit: "off" });
 const { url, planId, accounts } = sandbox.info;
@@ -33,7 +35,11 @@ const params = { planId, amount: "1" };
 const limiter = new RateLimiter({ limit: 800, windowMs: 1000 });
 let invest: () => Promise<unknown>;
 if (which === "ours") {
-  const client = new WhiteBitClient({ ...accounts[0], baseUrl: url, rateLimiter: limiter });
+  const client = new WhiteBitClient({
+    ...accounts[0],
+    baseUrl: url,
+    rateLimiter: limiter,
+  });
   invest = () => client.invest(params);
 } else {
   const exchange = await ccxtWhitebit({ url, ...accounts[0] });
@@ -74,13 +80,19 @@ console.log(`  sandbox answers: ${JSON.stringify(report.statuses)}`);
 console.log("\nRatios:");
 console.log(
   "  " +
-    verdict(`${which}: RSS growth over the first ${COUNT}`, (first.rss - start.rss) / 1e6, {
-      op: "<",
-      bound: 5,
-      unit: " MB",
-    }),
+    verdict(
+      `${which}: RSS growth over the first ${COUNT}`,
+      (first.rss - start.rss) / 1e6,
+      {
+        op: "<",
+        bound: 5,
+        unit: " MB",
+      },
+    ),
 );
-console.log(`  ${which}: RSS growth over the next ${COUNT}: ${mb(second.rss - first.rss)} MB`);
+console.log(
+  `  ${which}: RSS growth over the next ${COUNT}: ${mb(second.rss - first.rss)} MB`,
+);
 console.log(
   `  ${which}: heapUsed growth over the first ${COUNT}: ${mb(first.heapUsed - start.heapUsed)} MB`,
 );

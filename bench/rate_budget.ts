@@ -34,7 +34,11 @@ const timedFetch: FetchLike = async (input, init) => {
   answeredAt.push(performance.now());
   return response;
 };
-const client = new WhiteBitClient({ ...accounts[0], baseUrl: url, fetch: timedFetch });
+const client = new WhiteBitClient({
+  ...accounts[0],
+  baseUrl: url,
+  fetch: timedFetch,
+});
 
 const started = performance.now();
 const results = await Promise.allSettled(
@@ -58,16 +62,22 @@ for (let first = 0, last = 0; last < sentAt.length; last++) {
   busiest = Math.max(busiest, last - first + 1);
 }
 
-console.log(`\nRate budget: ${OFFERED} invests offered at once through one client`);
+console.log(
+  `\nRate budget: ${OFFERED} invests offered at once through one client`,
+);
 console.log(`  requests sent: ${sentAt.length}; succeeded: ${succeeded}`);
-console.log(`  rate-limited (client errors): ${rateLimited}; other errors: ${otherErrors}`);
+console.log(
+  `  rate-limited (client errors): ${rateLimited}; other errors: ${otherErrors}`,
+);
 console.log(`  sandbox answers: ${JSON.stringify(report.statuses)}`);
 console.log(
   `  first to last request sent: ${fmt(span / 1000)} s (ideal ${
     idealSpan / 1000
   } s); all done after ${fmt((finished - started) / 1000)} s`,
 );
-console.log(`  most requests sent in any 10 s window: ${busiest} (limit ${LIMIT})`);
+console.log(
+  `  most requests sent in any 10 s window: ${busiest} (limit ${LIMIT})`,
+);
 console.log(
   `  the first ${LIMIT} (sent at once) were all answered after ${
     fmt((answeredAt[LIMIT - 1] - sentAt[0]) / 1000)
@@ -75,9 +85,18 @@ console.log(
 );
 console.log("\nRatios:");
 console.log(
-  "  " + verdict("budget used", (idealSpan / span) * 100, { op: "≥", bound: 98, unit: "%" }),
+  "  " +
+    verdict("budget used", (idealSpan / span) * 100, {
+      op: "≥",
+      bound: 98,
+      unit: "%",
+    }),
 );
 console.log(
   "  " +
-    verdict("sandbox 429 answers", report.statuses["429"] ?? 0, { op: "≤", bound: 0, unit: "" }),
+    verdict("sandbox 429 answers", report.statuses["429"] ?? 0, {
+      op: "≤",
+      bound: 0,
+      unit: "",
+    }),
 );

@@ -42,7 +42,10 @@ async function viaServer(): Promise<void> {
   const response = await app.fetch(
     new Request("http://localhost/v1/investments", {
       method: "POST",
-      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        "content-type": "application/json",
+      },
       body,
     }),
   );

@@ -23,7 +23,11 @@ import { WhiteBitSandbox } from "../testing.ts";
 /** Whether `wrk` can be started: without it this benchmark is skipped, not crashed. */
 async function hasWrk(): Promise<boolean> {
   try {
-    await new Deno.Command("wrk", { args: ["--version"], stdout: "null", stderr: "null" }).output();
+    await new Deno.Command("wrk", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
@@ -62,7 +66,14 @@ const sandbox = new WhiteBitSandbox({
 await using wire = sandbox.listen();
 
 const serve = new Deno.Command(Deno.execPath(), {
-  args: ["serve", "--host=127.0.0.1", "--port=0", "--allow-net=127.0.0.1", "--allow-env", SERVER],
+  args: [
+    "serve",
+    "--host=127.0.0.1",
+    "--port=0",
+    "--allow-net=127.0.0.1",
+    "--allow-env",
+    SERVER,
+  ],
   cwd: new URL("..", import.meta.url).pathname, // the root deno.json (bench/package.json hides it)
   env: {
     WHITEBIT_API_KEY: "load-key",
@@ -91,7 +102,10 @@ function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-async function wrk(path: string, script: string): Promise<{ output: string; rss: number[] }> {
+async function wrk(
+  path: string,
+  script: string,
+): Promise<{ output: string; rss: number[] }> {
   const file = await Deno.makeTempFile({ suffix: ".lua" });
   await Deno.writeTextFile(file, script);
   const rss: number[] = [];
@@ -113,12 +127,20 @@ async function wrk(path: string, script: string): Promise<{ output: string; rss:
   }).output();
   clearInterval(sampler);
   await Deno.remove(file);
-  return { output: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr), rss };
+  return {
+    output: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr),
+    rss,
+  };
 }
 
-function summary(name: string, { output, rss }: { output: string; rss: number[] }): void {
+function summary(
+  name: string,
+  { output, rss }: { output: string; rss: number[] },
+): void {
   const requests = Number(/(\d+) requests in/.exec(output)?.[1] ?? NaN);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
+  const non2xx = Number(
+    /Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0,
+  );
   const socket = /Socket errors: (.*)/.exec(output)?.[1] ?? "none";
   const p50 = /\s50%\s+(\S+)/.exec(output)?.[1];
   const p99 = /\s99%\s+(\S+)/.exec(output)?.[1];
@@ -157,7 +179,10 @@ wrk.headers["Authorization"] = "Bearer ${TOKEN}"
     `  sandbox: ${created} investments created, ${sandbox.investments.length} in the ledger, ` +
       `${rateLimited} rate-limit answers`,
   );
-  const reads = await wrk("/openapi.json", `wrk.headers["Authorization"] = "Bearer ${TOKEN}"\n`);
+  const reads = await wrk(
+    "/openapi.json",
+    `wrk.headers["Authorization"] = "Bearer ${TOKEN}"\n`,
+  );
   summary("GET /openapi.json", reads);
 } finally {
   serve.kill("SIGTERM");

@@ -30,14 +30,22 @@ const COUNT = 20_000;
 const ROUNDS = 7;
 const SIGNERS = ["ours", "ccxt", "node:crypto"];
 const PATH = "/api/v4/main-account/smart/investment";
-const PARAMS = { planId: "6f1d2c3b-4a59-4e68-8d7c-0b1a2f3e4d5c", amount: "100" };
+const PARAMS = {
+  planId: "6f1d2c3b-4a59-4e68-8d7c-0b1a2f3e4d5c",
+  amount: "100",
+};
 const API_SECRET = "bench-secret-3d7b52e8a4f1c6d9";
 
 /** One sample, in this process: the named signer's rate. */
 async function sample(signer: string, inFlight: number): Promise<number> {
   let nonce = Date.now();
   const body = () =>
-    JSON.stringify({ request: PATH, nonce: nonce++, nonceWindow: true, ...PARAMS });
+    JSON.stringify({
+      request: PATH,
+      nonce: nonce++,
+      nonceWindow: true,
+      ...PARAMS,
+    });
   let sign: () => unknown;
   if (signer === "ours") {
     const key = await importApiSecret(API_SECRET);
@@ -48,7 +56,13 @@ async function sample(signer: string, inFlight: number): Promise<number> {
       apiKey: "bench",
       apiSecret: API_SECRET,
     });
-    sign = () => ccxt.sign("main-account/smart/investment", ["v4", "private"], "POST", PARAMS);
+    sign = () =>
+      ccxt.sign(
+        "main-account/smart/investment",
+        ["v4", "private"],
+        "POST",
+        PARAMS,
+      );
   } else {
     sign = () => {
       const payload = Buffer.from(body()).toString("base64");
@@ -67,10 +81,20 @@ if (Deno.args.length === 2) {
   for (const signer of SIGNERS) {
     for (const inFlight of [1, 64]) {
       cases[`${signer} @${inFlight}`] = async () => {
-        const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "--allow-read", "--allow-env", self, signer, String(inFlight)],
-          stderr: "piped",
-        }).output();
+        const { code, stdout, stderr } = await new Deno.Command(
+          Deno.execPath(),
+          {
+            args: [
+              "run",
+              "--allow-read",
+              "--allow-env",
+              self,
+              signer,
+              String(inFlight),
+            ],
+            stderr: "piped",
+          },
+        ).output();
         if (code !== 0) throw new Error(new TextDecoder().decode(stderr));
         return Number(new TextDecoder().decode(stdout));
       };
@@ -86,7 +110,11 @@ if (Deno.args.length === 2) {
   console.log("\nRatios of medians:");
   console.log(
     "  " +
-      verdict("ours / ccxt @64", m("ours @64") / m("ccxt @64"), { op: "≥", bound: 1.5, unit: "×" }),
+      verdict("ours / ccxt @64", m("ours @64") / m("ccxt @64"), {
+        op: "≥",
+        bound: 1.5,
+        unit: "×",
+      }),
   );
   console.log(`  ours / ccxt @1: ${fmt(m("ours @1") / m("ccxt @1"))}×`);
   for (const inFlight of [1, 64]) {

@@ -22,6 +22,7 @@
 
 import { WhiteBitError, type WhiteBitErrorName } from "../mod.ts";
 import { ENDPOINTS } from "../client/_endpoints.ts";
+import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
 import { UnresolvedError, UsageError } from "./_errors.ts";
 
 /**
@@ -71,7 +72,7 @@ export const EXIT_HELP = `Exit codes:
    4  ValidationError, 400: nothing carried out
    5  AuthenticationError, 401: nothing carried out
    6  PermissionError, 403: nothing carried out
-   7  InvestmentRejectedError or CloseRejectedError, 422: nothing carried out
+   7  InvestmentRejectedError, CloseRejectedError or FlexRejectedError, 422: nothing carried out
    8  PreflightError: the investment was not sent
    9  NonceError or RateLimitError, retries spent: nothing carried out
   10  another refusal by WhiteBIT: nothing carried out
@@ -114,6 +115,7 @@ export const EXIT_BY_NAME = {
   PermissionError: EXIT.permission,
   InvestmentRejectedError: EXIT.rejected,
   CloseRejectedError: EXIT.rejected,
+  FlexRejectedError: EXIT.rejected,
   PreflightError: EXIT.preflight,
   DryRunError: EXIT.ok,
   NonceError: EXIT.rateLimited,
@@ -135,9 +137,10 @@ const EXIT_BY_CLASS: readonly [new (...args: never[]) => Error, number][] = [
   [UnresolvedError, EXIT.unknownOutcome],
 ];
 
-/** The paths of the calls that can move funds: their unknown outcome is exit 11. */
+/** The paths of the calls that can move funds, fixed and flex: their unknown outcome is exit 11. */
 const MOVES_FUNDS: ReadonlySet<string> = new Set(
-  Object.values(ENDPOINTS).filter((endpoint) => endpoint.stateChanging).map((e) => e.path),
+  [...Object.values(ENDPOINTS), ...Object.values(FLEX_ENDPOINTS)]
+    .filter((endpoint) => endpoint.stateChanging).map((e) => e.path),
 );
 
 /**

@@ -76,7 +76,14 @@ function paidIn(plan: FixedPlan): string {
 }
 
 /** A table of text from WhiteBIT: every cell on one line, without control characters. */
-function table(rows: string[][], options: TableOptions): string {
+/**
+ * Rows as a table, each cell made safe for a terminal.
+ *
+ * @param rows The cells.
+ * @param options The header and each column's alignment.
+ * @returns The text.
+ */
+export function table(rows: string[][], options: TableOptions): string {
   return formatTable(rows.map((row) => row.map(terminalCell)), options);
 }
 

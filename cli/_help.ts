@@ -47,19 +47,23 @@ A flag given twice is refused: nothing is sent.`;
  * ```
  *
  * @param commands The commands by name, each with its one-line summary.
+ * @param group The group's word and a space, such as `"flex "`, for its own list.
  * @returns The text.
  */
-export function topHelp(commands: Readonly<Record<string, { summary: string }>>): string {
+export function topHelp(
+  commands: Readonly<Record<string, { summary: string }>>,
+  group = "",
+): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const list = Object.entries(commands)
     .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
     .join("\n");
-  return `Usage: ${PROGRAM} [global flags] <command> [flags]
+  return `Usage: ${PROGRAM} [global flags] ${group}<command> [flags]
 
 Commands:
 ${list}
 
-Run "<command> --help" for a command's flags.
+Run "${group}<command> --help" for a command's flags.
 
 ${GLOBAL_HELP}
 

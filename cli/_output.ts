@@ -16,6 +16,7 @@
  */
 
 import type { Page } from "../mod.ts";
+import type { FlexPage } from "../client/flex/mod.ts";
 import { terminalJson, terminalText } from "./_terminal.ts";
 
 /** Where a command prints its result. */
@@ -83,10 +84,10 @@ export function warn(text: string): void {
  */
 export function printList<T>(
   out: Output,
-  list: T[] | Page<T>,
+  list: T[] | Page<T> | FlexPage<T>,
   table: (records: T[]) => string,
 ): void {
-  const records = Array.isArray(list) ? list : list.records;
+  const records = Array.isArray(list) ? list : "records" in list ? list.records : list.data;
   if (out.json) out.printJson(list);
   else out.print(records.length > 0 ? table(records) : "Nothing found.");
 }

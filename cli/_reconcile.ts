@@ -99,7 +99,7 @@ export async function reconcile(
  * JSON or as `{ "error": …, "exitCode": … }`. `findInvestment()` checks
  * what is in it.
  */
-function savedFailure(input: string): InvestFailure {
+export function savedFailure(input: string): InvestFailure {
   const lines = input.trim().split("\n");
   for (const candidate of [input, lines[lines.length - 1]]) {
     let value: unknown;
@@ -138,7 +138,7 @@ function typedFailure(flags: Flags): InvestFailure {
  * an ISO time with its zone (a time without one is a guess); not in the
  * future, where no investment could be found.
  */
-function attemptTime(value: string): number {
+export function attemptTime(value: string): number {
   const iso = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
   const ms = /^\d{13}$/.test(value)
     ? Number(value)

@@ -18,6 +18,7 @@
 
 import { DryRunError, WhiteBitError } from "../mod.ts";
 import { ENDPOINTS } from "../client/_endpoints.ts";
+import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
 import { UsageError } from "./_errors.ts";
 import { EXIT, exitCodeOf } from "./_exit.ts";
 import { isoTime } from "./_format.ts";
@@ -66,7 +67,12 @@ export function report(error: unknown, out: Output, command?: string): number {
     warn(`Unexpected failure: ${error instanceof Error ? error.stack : String(error)}`);
     return code;
   }
-  const { name: kind, message } = error as Error;
+  const { name: kind } = error as Error;
+  // A refused value may be a secret pasted into the wrong flag: never shown.
+  const message = (error as Error).message.replace(
+    /: current value is .*$/s,
+    ": the value is not shown",
+  );
   if (out.json) {
     const details = error instanceof WhiteBitError ? { ...error, message } : { message };
     console.error(
@@ -80,9 +86,25 @@ export function report(error: unknown, out: Output, command?: string): number {
   return code;
 }
 
+/** The flex calls `flex reconcile` checks, by their path. */
+const FLEX_CALLS: Readonly<Record<string, string>> = {
+  [FLEX_ENDPOINTS.invest.path]: "invest",
+  [FLEX_ENDPOINTS.withdraw.path]: "withdraw",
+  [FLEX_ENDPOINTS.close.path]: "close",
+};
+
 /** What to do after an unknown outcome: the command that checks it. */
 function reconcileHint(error: WhiteBitError): string {
-  const { planId, amount, id } = error.params;
+  const { planId, amount, id, plan, enabled } = error.params;
+  const call = FLEX_CALLS[error.requestPath];
+  if (call) {
+    return `The flex ${call} in plan ${plan} may have been carried out. Before trying again, check (with the same server and credentials flags):\n  ${PROGRAM} flex reconcile --call ${call} --plan ${plan}${
+      amount === undefined ? "" : ` --amount ${amount}`
+    } --at ${error.attemptedAt}`;
+  }
+  if (error.requestPath === FLEX_ENDPOINTS.autoInvest.path) {
+    return `Auto-reinvest for flex plan ${plan} may have been set: sending it again is harmless (flex auto-invest --plan ${plan} --enabled ${enabled}).`;
+  }
   if (error.requestPath === ENDPOINTS.close.path) {
     return `The close of investment ${id} may have been carried out: check with "investments --id ${id}" before trying again.`;
   }

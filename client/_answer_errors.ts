@@ -33,6 +33,8 @@ import {
   type WhiteBitErrorName,
 } from "./errors.ts";
 import { isRecord } from "./_validate.ts";
+import { FlexRejectedError } from "./flex/errors.ts";
+import { FLEX_PATHS } from "./flex/_paths.ts";
 
 /** What an error message quotes of WhiteBIT's answer at most: the rest is in `responseText`. */
 const MAX_QUOTED = 1500;
@@ -100,6 +102,7 @@ const ANSWER_ERRORS = {
   PermissionError,
   InvestmentRejectedError,
   CloseRejectedError,
+  FlexRejectedError,
   NonceError,
   RateLimitError,
   ServerError,
@@ -110,6 +113,10 @@ type AnswerErrorName = keyof typeof ANSWER_ERRORS;
 const REJECTIONS: Record<string, AnswerErrorName> = {
   [INVEST_PATH]: "InvestmentRejectedError",
   [CLOSE_PATH]: "CloseRejectedError",
+  [FLEX_PATHS.invest]: "FlexRejectedError",
+  [FLEX_PATHS.withdraw]: "FlexRejectedError",
+  [FLEX_PATHS.close]: "FlexRejectedError",
+  [FLEX_PATHS.autoInvest]: "FlexRejectedError",
 };
 /** The error of the other 4xx statuses that have their own. */
 const BY_STATUS: Record<number, AnswerErrorName> = {
@@ -123,7 +130,8 @@ const NONCE_TEXT = /\bnonce\b/i;
  * Turns a WhiteBIT answer that is not a success into the matching error:
  * by HTTP status first, then `code`; a 422 is an
  * {@linkcode InvestmentRejectedError} on the invest path, a
- * {@linkcode CloseRejectedError} on the close path. Reads every body shape WhiteBIT was seen
+ * {@linkcode CloseRejectedError} on the close path, a `FlexRejectedError` on
+ * the flex invest, withdraw, close and auto-invest paths. Reads every body shape WhiteBIT was seen
  * to send: nested message arrays, `errors` as `{}`/`[]`/absent, `msg`,
  * `error`, extra `success`/`result`, non-JSON text and empty bodies.
  *

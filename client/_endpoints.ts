@@ -11,11 +11,12 @@
  * import { checkParams, ENDPOINTS } from "./_endpoints.ts";
  * import { deepStrictEqual, throws } from "node:assert/strict";
  *
- * deepStrictEqual(checkParams(ENDPOINTS.invest, { planId: "p1", amount: "100", note: "x" }), {
+ * deepStrictEqual(checkParams(ENDPOINTS.invest, { planId: "p1", amount: "100" }), {
  *   planId: "p1",
  *   amount: "100",
  * });
  * throws(() => checkParams(ENDPOINTS.invest, { planId: "p1", amount: 100 }), TypeError);
+ * throws(() => checkParams(ENDPOINTS.invest, { planId: "p1", amount: "1", note: "x" }), TypeError);
  * ```
  *
  * @module
@@ -66,12 +67,14 @@ export interface Endpoint<Result = unknown> {
   read?: (value: unknown) => Result;
 }
 
-const identifier: Param = {
+/** An id: a plan, investment or transaction. */
+export const identifier: Param = {
   check: assertIdentifier,
   schema: { type: "string", pattern: IDENTIFIER_PATTERN.source },
 };
 
-const amount: Param = {
+/** An amount: a plain positive decimal string. */
+export const amount: Param = {
   check: assertDecimalAmount,
   schema: {
     type: "string",
@@ -81,14 +84,18 @@ const amount: Param = {
 };
 
 /** A whole number from `min` to `max`. */
-function integer(min: number, max: number): Param {
+export function integer(min: number, max: number): Param {
   return {
     check: (value, name) => assertIntegerInRange(value, name, { min, max }),
     schema: { type: "integer", minimum: min, maximum: max },
   };
 }
 
-const paging = { limit: integer(1, MAX_LIMIT), offset: integer(0, MAX_OFFSET) };
+/** `limit` 1–100 and `offset` 0–10 000. */
+export const paging: Readonly<Record<"limit" | "offset", Param>> = {
+  limit: integer(1, MAX_LIMIT),
+  offset: integer(0, MAX_OFFSET),
+};
 
 /** The fixed-lending endpoints. */
 export const ENDPOINTS = {
@@ -131,22 +138,38 @@ export const ENDPOINTS = {
 
 /**
  * The endpoint's parameters that are set, each read once and checked by its
- * rule (so a getter cannot send what was not checked); others are ignored.
+ * rule (so a getter cannot send what was not checked); a name the endpoint
+ * does not take is refused.
  *
  * @param endpoint The endpoint.
  * @param params What the caller passed.
  * @returns The parameters to send, in the endpoint's order.
- * @throws {TypeError} If `params` is not an object, a required parameter is
- *   missing, or a parameter has the wrong type.
+ * @throws {TypeError} If `params` is not an object, has a name the endpoint
+ *   does not take, misses a required parameter, or a parameter has the wrong type.
  * @throws {RangeError} If a parameter is out of range.
  */
 export function checkParams(endpoint: Endpoint, params: unknown): Record<string, unknown> {
   if (!isRecord(params)) {
     throw new TypeError(mustBe("use the parameters", "they", "an object", params));
   }
+  // A misspelled name (`withReinvestment`, WhiteBIT CLI's `planId`) is refused,
+  // never dropped: the call would otherwise run without what was meant.
+  const unknown = Object.keys(params).find((name) => !Object.hasOwn(endpoint.params, name));
+  if (unknown !== undefined) {
+    throw new TypeError(
+      mustBe(
+        "use the parameters",
+        "each name",
+        `one of ${Object.keys(endpoint.params).join(", ") || "none"}`,
+        unknown,
+      ),
+    );
+  }
   const checked: Record<string, unknown> = {};
   for (const [name, param] of Object.entries(endpoint.params)) {
-    const value = params[name];
+    const given = params[name];
+    // An array is copied, so what is checked is what is sent.
+    const value = Array.isArray(given) ? [...given] : given;
     if (value === undefined && !endpoint.required.includes(name)) continue;
     param.check(value, name);
     checked[name] = value;

@@ -29,7 +29,7 @@ import type { Page } from "./types.ts";
  * @throws {RangeError} While walking, if the history goes on past offset 10 000.
  */
 export async function* walk<T>(
-  readPage: (page: { limit: number; offset: number }) => Promise<Page<T>>,
+  readPage: (page: { limit: number; offset: number }) => Promise<Pick<Page<T>, "records">>,
   start: { limit?: number; offset?: number },
 ): AsyncGenerator<T, void, undefined> {
   const limit = start.limit ?? MAX_LIMIT;

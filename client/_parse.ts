@@ -30,10 +30,10 @@ import {
 import { isRecord, mustBe } from "./_validate.ts";
 
 /** Reads one value found at `at` (such as `answer[0].plan.id`), or throws a `TypeError`. */
-type Reader<T> = (value: unknown, at: string) => T;
+export type Reader<T> = (value: unknown, at: string) => T;
 
 /** A reader for each field of `T`, in the order the fields are read. */
-type Schema<T> = { [K in keyof T]: Reader<T[K]> };
+export type Schema<T> = { [K in keyof T]: Reader<T[K]> };
 
 /**
  * Reads the answer of Get plans: an array of plans.
@@ -132,23 +132,26 @@ export function readServerTime(value: unknown): number {
   return objectOf<{ time: number }>({ time: readInteger })(value, "answer").time;
 }
 
-const readText: Reader<string> = (value, at) => {
+/** A non-empty string. */
+export const readText: Reader<string> = (value, at) => {
   if (typeof value !== "string" || value === "") throw unexpected(at, "a non-empty string", value);
   return value;
 };
 
-const readDecimal: Reader<string> = (value, at) => {
+/** A decimal string, kept as sent. */
+export const readDecimal: Reader<string> = (value, at) => {
   if (!isDecimal(value)) throw unexpected(at, "a decimal string", value);
   return value;
 };
 
-const readInteger: Reader<number> = (value, at) => {
+/** A whole number. */
+export const readInteger: Reader<number> = (value, at) => {
   if (!Number.isSafeInteger(value)) throw unexpected(at, "a whole number", value);
   return value as number;
 };
 
 /** A reader of one of the codes of a table such as {@linkcode PLAN_STATUS}. */
-function codeOf<T extends number>(table: Record<string, T>): Reader<T> {
+export function codeOf<T extends number>(table: Record<string, T>): Reader<T> {
   const codes = Object.values(table);
   return (value, at) => {
     if (!codes.includes(value as T)) throw unexpected(at, `one of ${codes.join(", ")}`, value);
@@ -157,7 +160,7 @@ function codeOf<T extends number>(table: Record<string, T>): Reader<T> {
 }
 
 /** A reader of an array of items. */
-function arrayOf<T>(readItem: Reader<T>): Reader<T[]> {
+export function arrayOf<T>(readItem: Reader<T>): Reader<T[]> {
   return (value, at) => {
     if (!Array.isArray(value)) throw unexpected(at, "an array", value);
     return value.map((item, index) => readItem(item, `${at}[${index}]`));
@@ -165,7 +168,7 @@ function arrayOf<T>(readItem: Reader<T>): Reader<T[]> {
 }
 
 /** A reader of an object with the schema's fields; other fields are left out. */
-function objectOf<T>(schema: Schema<T>): Reader<T> {
+export function objectOf<T>(schema: Schema<T>): Reader<T> {
   return (value, at) => {
     if (!isRecord(value)) throw unexpected(at, "an object", value);
     const read: Partial<T> = {};
@@ -214,6 +217,7 @@ const readInterestPayment = objectOf<InterestPayment>({
   timestamp: readInteger,
 });
 
-function unexpected(at: string, expected: string, value: unknown): TypeError {
+/** The error of a value at `at` that is not `expected`. */
+export function unexpected(at: string, expected: string, value: unknown): TypeError {
   return new TypeError(mustBe("read WhiteBIT's answer", at, expected, value));
 }

@@ -54,6 +54,32 @@ export interface HistoryReader {
 }
 
 /**
+ * When the failed call was attempted, in Unix seconds, and the earliest whole
+ * second a record of it may carry: the attempt less `toleranceMs` (default
+ * 60 000) for the difference between the two clocks.
+ *
+ * @throws {TypeError} If `attemptedAt` is not a number.
+ * @throws {RangeError} If `toleranceMs` is negative or not finite.
+ */
+export function attemptWindow(
+  action: string,
+  attemptedAt: number | undefined,
+  options: { toleranceMs?: number },
+): { attempted: number; earliest: number } {
+  if (!Number.isFinite(attemptedAt)) {
+    throw new TypeError(mustBe(action, '"attemptedAt"', "a number", attemptedAt));
+  }
+  const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+  if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
+    throw new RangeError(mustBe(action, '"toleranceMs"', "a number >= 0", toleranceMs));
+  }
+  return {
+    attempted: attemptedAt! / 1000,
+    earliest: Math.floor((attemptedAt! - toleranceMs) / 1000),
+  };
+}
+
+/**
  * Finds the investment a failed `invest()` may have made, or `null` if there
  * provably is none.
  *
@@ -93,20 +119,7 @@ export async function findInvestments(
   const { planId, amount } = error.params ?? {};
   assertIdentifier(planId, "params.planId");
   assertDecimalAmount(amount, "params.amount");
-  if (!Number.isFinite(error.attemptedAt)) {
-    throw new TypeError(
-      mustBe("find investment", '"attemptedAt"', "a number", error.attemptedAt),
-    );
-  }
-  const toleranceMs = options.toleranceMs ?? DEFAULT_TOLERANCE_MS;
-  if (!(toleranceMs >= 0) || !Number.isFinite(toleranceMs)) {
-    throw new RangeError(
-      mustBe("find investment", '"toleranceMs"', "a number >= 0", toleranceMs),
-    );
-  }
-  const attemptedAt = error.attemptedAt as number;
-  const attempted = attemptedAt / 1000;
-  const earliest = Math.floor((attemptedAt - toleranceMs) / 1000);
+  const { attempted, earliest } = attemptWindow("find investment", error.attemptedAt, options);
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
   const found: Investment[] = [];
@@ -116,7 +129,9 @@ export async function findInvestments(
     found.sort((a, b) => Math.abs(a.created - attempted) - Math.abs(b.created - attempted));
   // Full pages from the newest: 101 of them reach the last offset served.
   for (let offset = 0;; offset += MAX_LIMIT) {
-    const { records } = await reader.page(offset, ticker);
+    const { records, limit, offset: served } = await reader.page(offset, ticker);
+    // A short page ends the history only if it is the page asked for.
+    if (limit !== MAX_LIMIT || served !== offset) throw tooLittle(earliest);
     for (const investment of records) {
       newestFirst &&= investment.created <= previous;
       previous = investment.created;
@@ -129,12 +144,15 @@ export async function findInvestments(
     }
     // The whole history read, or newest first and back past the attempt.
     if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return closest();
-    if (offset === MAX_OFFSET) {
-      throw new RangeError(
-        `Cannot find investment: WhiteBIT serves too little history to tell since ${
-          new Date(earliest * 1000).toISOString()
-        }: the outcome is unknown, not "not found"`,
-      );
-    }
+    if (offset === MAX_OFFSET) throw tooLittle(earliest);
   }
+}
+
+/** The error when the history WhiteBIT serves cannot settle it: the outcome stays unknown. */
+function tooLittle(earliest: number): RangeError {
+  return new RangeError(
+    `Cannot find investment: WhiteBIT serves too little history to tell since ${
+      new Date(earliest * 1000).toISOString()
+    }: the outcome is unknown, not "not found"`,
+  );
 }

@@ -112,7 +112,7 @@ export class Transport {
     // The credentials are never shown, not even in these messages.
     if (typeof apiKey !== "string" || !API_KEY.test(apiKey)) {
       throw new TypeError(
-        `Cannot create client: "apiKey" must be 1 to 256 visible ASCII characters (it is not shown)`,
+        `Cannot create client: "apiKey" must be 1 to 256 visible ASCII characters (not shown)`,
       );
     }
     if (apiSecret instanceof CryptoKey) {
@@ -328,32 +328,36 @@ export class Transport {
     emit({
       type: "request",
       method: init.method ?? "GET",
-      requestPath,
-      nonce,
+      ...request,
       params: request.params ?? {},
-      attemptedAt: request.attemptedAt,
     });
     try {
       return await this.#send(request, init, exchange, started);
     } catch (error) {
+      const { name, outcome, status } = error as WhiteBitError;
       emit({
         type: "error",
         requestPath,
         nonce,
-        error: (error as Error)?.name ?? String(error),
-        outcome: (error as WhiteBitError)?.outcome,
-        status: (error as WhiteBitError)?.status,
+        error: name ?? String(error),
+        outcome,
+        status,
         durationMs: performance.now() - started,
       });
       throw error;
     }
   }
 
-  /** Hands an event to the client's `onEvent`, then the call's; what a hook throws never reaches the call. */
+  /**
+   * Hands an event to the client's `onEvent`, then the call's, each its own
+   * copy: a hook that edits its event (a redacting logger) cannot change
+   * what is signed, reconciled or seen by the other. What a hook throws
+   * never reaches the call.
+   */
   #emit(event: WhiteBitEvent, call: CallOptions): void {
     for (const hook of [this.#onEvent, call.onEvent]) {
       try {
-        hook?.(event);
+        hook?.(structuredClone(event));
       } catch {
         // an audit hook must not change a call's result
       }
@@ -435,7 +439,7 @@ export class Transport {
     if (cut && response.ok) {
       throw failed(
         WhiteBitError,
-        `was answered ${response.status} with more than ${MAX_ANSWER_BYTES} bytes; the rest was not read`,
+        `was answered ${response.status} with over ${MAX_ANSWER_BYTES} bytes, not read`,
         { ...answered, responseText: text },
       );
     }
@@ -478,7 +482,7 @@ function parseBaseUrl(value: string, customFetch: FetchLike | undefined): string
   }
   if (url && (url.username || url.password)) {
     throw new TypeError(
-      `Cannot create client: "baseUrl" must not hold a user name or password (it is not shown)`,
+      `Cannot create client: "baseUrl" must hold no user name or password (not shown)`,
     );
   }
   if (
@@ -491,7 +495,7 @@ function parseBaseUrl(value: string, customFetch: FetchLike | undefined): string
     mustBe(
       "create client",
       '"baseUrl"',
-      "an https: URL (plain http: only to 127.0.0.1, ::1 or localhost, or with a custom fetch)",
+      "an https: URL (http: only to a loopback host, or with your own fetch)",
       value,
     ),
   );
@@ -510,9 +514,13 @@ function delay(name: string, value: number, min: number): number {
  */
 async function readCapped(response: Response): Promise<{ text: string; cut: boolean }> {
   if (!response.body) return { text: "", cut: false };
-  // A declared length within the cap is all fetch will deliver: read it whole (faster).
+  // A declared length within the cap is all fetch will deliver, unless it is
+  // the length of a compressed body: then only the decoded bytes count.
   const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (declared <= MAX_ANSWER_BYTES) return { text: await response.text(), cut: false };
+  const encoded = /[^\s,]/.test(
+    (response.headers.get("content-encoding") ?? "").replace(/identity/gi, ""),
+  );
+  if (declared <= MAX_ANSWER_BYTES && !encoded) return { text: await response.text(), cut: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";

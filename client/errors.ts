@@ -69,6 +69,7 @@ export type Outcome = "not_executed" | "unknown";
  *   PermissionError: "enable the key, or ask WhiteBIT for lending access",
  *   InvestmentRejectedError: "see the reason",
  *   CloseRejectedError: "see the reason",
+ *   FlexRejectedError: "see the reason",
  *   PreflightError: "see the reason; nothing was sent",
  *   DryRunError: "nothing was sent",
  *   NonceError: "call syncTime() and try again",
@@ -89,6 +90,7 @@ export type WhiteBitErrorName =
   | "PermissionError"
   | "InvestmentRejectedError"
   | "CloseRejectedError"
+  | "FlexRejectedError"
   | "PreflightError"
   | "DryRunError"
   | "NonceError"

@@ -44,23 +44,6 @@ export const PLAN_STATUS = {
 } as const;
 
 /**
- * A fixed plan's status: 1 active, 2 no coins left, 3 inactive, 4 paused.
- *
- * @example
- * ```ts
- * import { PLAN_STATUS, type PlanStatus, WhiteBitClient } from "@lending/whitebit";
- * import { WhiteBitSandbox } from "@lending/whitebit/testing";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const sandbox = new WhiteBitSandbox();
- * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
- * const statuses: PlanStatus[] = (await client.plans()).map((plan) => plan.status);
- * deepStrictEqual(statuses, [PLAN_STATUS.Active, PLAN_STATUS.Active, PLAN_STATUS.Paused]);
- * ```
- */
-export type PlanStatus = typeof PLAN_STATUS[keyof typeof PLAN_STATUS];
-
-/**
  * An investment's status codes, by name.
  *
  * @example
@@ -119,7 +102,7 @@ export interface FixedPlan {
   /** The currency invested. */
   ticker: string;
   /** See {@linkcode PLAN_STATUS}. */
-  status: PlanStatus;
+  status: typeof PLAN_STATUS[keyof typeof PLAN_STATUS];
   /** The interest percent, a decimal string. */
   percent: string;
   /** The term, in **minutes** (43 200 is 30 days). */

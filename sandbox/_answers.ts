@@ -26,7 +26,7 @@
  * @module
  */
 
-import type { PlanStatus } from "../client/types.ts";
+import type { FixedPlan } from "../client/types.ts";
 import type { InvestRefusal } from "./_ledger.ts";
 import type { SandboxPlanState } from "./types.ts";
 
@@ -180,7 +180,7 @@ export function investRefused(
 }
 
 /** Why a plan in one of these states takes no investment. */
-const UNAVAILABLE_STATUS: Partial<Record<PlanStatus, string>> = {
+const UNAVAILABLE_STATUS: Partial<Record<FixedPlan["status"], string>> = {
   2: "There are no coins left in the plan",
   3: "Plan is inactive",
   4: "Plan is paused",

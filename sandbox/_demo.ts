@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { SandboxFlexPlan } from "./_flex_ledger.ts";
 import type { SandboxAccount, SandboxPlan } from "./types.ts";
 
 /** The demo account: 10 000 USDT and 1 BTC. */
@@ -61,5 +62,34 @@ export const DEMO_PLANS: readonly Readonly<SandboxPlan>[] = [
     minInvestment: "10",
     maxInvestment: "1000",
     specialOffer: true,
+  },
+];
+
+/**
+ * The demo flex plans: WhiteBIT's documented examples, an active USDT plan
+ * and an active BTC plan, and a paused USDT plan that is not listed.
+ */
+export const DEMO_FLEX_PLANS: readonly Readonly<SandboxFlexPlan>[] = [
+  {
+    id: "8f2e9d3c-1a4b-4c2d-9e5f-6a7b8c9d0e1f",
+    ticker: "USDT",
+    minInvestment: "10.0",
+    maxInvestment: "100000.0",
+    maxRate: "0.15",
+  },
+  {
+    id: "7e1d8c2b-9a3b-3b1c-8d4e-5a6b7c8d9e0f",
+    ticker: "BTC",
+    minInvestment: "0.001",
+    maxInvestment: "10.0",
+    maxRate: "0.12",
+  },
+  {
+    id: "6d0c7b1a-8f2a-4a0b-9c3d-4e5f6a7b8c9d",
+    ticker: "USDT",
+    minInvestment: "100",
+    maxInvestment: "50000",
+    maxRate: "0.2",
+    state: "paused",
   },
 ];

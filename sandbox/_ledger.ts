@@ -267,6 +267,19 @@ export class Ledger {
   }
 
   /**
+   * Sets an account's balance: how flex lending (`_flex_ledger.ts`) moves
+   * the same main balances.
+   *
+   * @param apiKey The account's API key.
+   * @param ticker The currency.
+   * @param amount The new balance, a decimal string.
+   * @throws {RangeError} If the account is not in the ledger.
+   */
+  setBalance(apiKey: string, ticker: string, amount: string): void {
+    this.#holder(apiKey).balances.set(ticker, amount);
+  }
+
+  /**
    * The decimal places a ticker allows.
    *
    * @param ticker The currency.

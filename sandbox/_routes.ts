@@ -55,12 +55,12 @@ import {
 } from "./_answers.ts";
 import type { Authenticated, Authenticator } from "./_auth.ts";
 import type { CloseResult, Ledger } from "./_ledger.ts";
+import type { FlexLedger } from "./_flex_ledger.ts";
+import { FLEX_ROUTES } from "./_flex_routes.ts";
+import { given, INTEGER, isAbsent, NUMERIC } from "./_validator.ts";
 import type { SandboxInvestment, SandboxPlanState } from "./types.ts";
 
 const MIN_AMOUNT = "0.000001";
-/** What WhiteBIT's validator takes for a number (a string it then reads as a decimal). */
-const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-const INTEGER = /^-?\d{1,15}$/;
 
 /**
  * Options of {@linkcode createRoutes}.
@@ -87,6 +87,8 @@ export interface RoutesOptions {
   auth: Authenticator;
   /** The clock of the public time, in Unix milliseconds. */
   now: () => number;
+  /** The flex books, whose 8 endpoints are served too (`_flex_routes.ts`). Default: none. */
+  flex?: FlexLedger;
 }
 
 /** A success and its JSON. */
@@ -98,7 +100,8 @@ type Endpoint = (request: Authenticated, ledger: Ledger) => Success | Answer;
 type Env = { Variables: { request: Authenticated } };
 
 /**
- * Serves WhiteBIT's public time and fixed-lending endpoints over a ledger.
+ * Serves WhiteBIT's public time and fixed-lending endpoints over a ledger,
+ * and the flex-lending ones over the flex books if given.
  * A `GET` to a private path, and any unknown path, is an empty 404.
  *
  * @example
@@ -123,7 +126,7 @@ type Env = { Variables: { request: Authenticated } };
  * @returns A function answering requests.
  */
 export function createRoutes(options: RoutesOptions): (request: Request) => Promise<Response> {
-  const { ledger, auth, now } = options;
+  const { ledger, auth, now, flex } = options;
   const app = new Hono<Env>();
   app.get(TIME_PATH, (c) => c.json({ time: Math.floor(now() / 1000) }));
   app.use(PRIVATE_PREFIX + "*", async (c, next) => {
@@ -138,11 +141,18 @@ export function createRoutes(options: RoutesOptions): (request: Request) => Prom
     if ("status" in passed) return c.json(passed.body, passed.status);
     c.set("request", passed);
     ledger.settle();
+    flex?.settle();
     await next();
   });
   for (const [path, endpoint] of Object.entries(ENDPOINTS)) {
     app.post(path, (c) => {
       const { status, body } = endpoint(c.get("request"), ledger);
+      return c.json(body, status);
+    });
+  }
+  for (const [path, endpoint] of flex ? Object.entries(FLEX_ROUTES) : []) {
+    app.post(path, (c) => {
+      const { status, body } = endpoint(c.get("request"), flex!);
       return c.json(body, status);
     });
   }
@@ -277,16 +287,6 @@ function checkTicker(ticker: unknown, errors: FieldErrors, ledger: Ledger): void
   if (typeof ticker !== "string" || !ledger.knowsTicker(ticker)) {
     errors.ticker = [MESSAGES.invalid("ticker")];
   }
-}
-
-/** Laravel's reading of an optional field: `undefined`, `null` and `""` are absent. */
-function isAbsent(value: unknown): boolean {
-  return value === undefined || value === null || value === "";
-}
-
-/** A validated optional field as a filter: `undefined` when absent. */
-function given(value: unknown): string | undefined {
-  return isAbsent(value) ? undefined : String(value);
 }
 
 /**

@@ -25,7 +25,13 @@
 import { PRIVATE_PREFIX } from "../client/_paths.ts";
 import { rateLimitPage } from "./_answers.ts";
 import { Authenticator } from "./_auth.ts";
-import { DEMO_ACCOUNT, DEMO_PLANS } from "./_demo.ts";
+import { DEMO_ACCOUNT, DEMO_FLEX_PLANS, DEMO_PLANS } from "./_demo.ts";
+import {
+  FlexLedger,
+  type SandboxFlexInvestment,
+  type SandboxFlexPlan,
+  type SandboxFlexTransaction,
+} from "./_flex_ledger.ts";
 import {
   DROP,
   type FaultOptions,
@@ -69,6 +75,11 @@ export interface WhiteBitSandboxOptions {
   accounts?: SandboxAccount[];
   /** The fixed plans. Default: a few demo plans, the first an active USDT plan. */
   plans?: SandboxPlan[];
+  /**
+   * The flex plans. Default: WhiteBIT's documented examples, an active USDT
+   * plan and an active BTC plan (in that order), and a paused USDT plan.
+   */
+  flexPlans?: SandboxFlexPlan[];
   /** Decimal places allowed per ticker. Default 8 for any ticker not listed. */
   precision?: Record<string, number>;
   /**
@@ -112,6 +123,7 @@ export class WhiteBitSandbox {
   /** The first account's credentials. */
   readonly credentials: { apiKey: string; apiSecret: string };
   readonly #ledger: Ledger;
+  readonly #flex: FlexLedger;
   readonly #auth: Authenticator;
   readonly #routes: (request: Request) => Promise<Response>;
   readonly #faults = new FaultQueue();
@@ -127,13 +139,26 @@ export class WhiteBitSandbox {
   constructor(options: WhiteBitSandboxOptions = {}) {
     const accounts = options.accounts ?? [DEMO_ACCOUNT];
     const now = options.now ?? Date.now;
-    this.#ledger = new Ledger({
+    const newId = options.newId ?? (() => crypto.randomUUID());
+    const ledger = new Ledger({
       accounts,
       plans: options.plans ?? DEMO_PLANS,
       precision: options.precision,
       now,
-      newId: options.newId ?? (() => crypto.randomUUID()),
+      newId,
       pastInvestments: options.pastInvestments,
+    });
+    this.#ledger = ledger;
+    // Flex moves the same main balances as fixed lending.
+    this.#flex = new FlexLedger({
+      plans: options.flexPlans ?? DEMO_FLEX_PLANS,
+      wallet: {
+        balance: (apiKey, ticker) => ledger.balance(apiKey, ticker),
+        set: (apiKey, ticker, amount) => ledger.setBalance(apiKey, ticker, amount),
+        precision: (ticker) => ledger.precision(ticker),
+      },
+      now,
+      newId,
     });
     this.#auth = new Authenticator({
       accounts,
@@ -141,7 +166,7 @@ export class WhiteBitSandbox {
       rateLimit: options.rateLimit,
       rateLimitWindowMs: options.rateLimitWindowMs,
     });
-    this.#routes = createRoutes({ ledger: this.#ledger, auth: this.#auth, now });
+    this.#routes = createRoutes({ ledger, auth: this.#auth, now, flex: this.#flex });
     this.credentials = { apiKey: accounts[0].apiKey, apiSecret: accounts[0].apiSecret };
   }
 
@@ -152,14 +177,71 @@ export class WhiteBitSandbox {
 
   /** Every investment made, oldest first (copies), matured up to the sandbox's clock. */
   get investments(): SandboxInvestment[] {
-    this.#ledger.settle();
+    this.#settle();
     return this.#ledger.investments().map((investment) => ({ ...investment }));
   }
 
   /** Every interest payment, in the order paid (copies), up to the sandbox's clock. */
   get interestPayments(): SandboxInterestPayment[] {
-    this.#ledger.settle();
+    this.#settle();
     return this.#ledger.payments().map((payment) => ({ ...payment }));
+  }
+
+  /**
+   * The flex plans, listed or not (copies).
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * deepStrictEqual(sandbox.flexPlans.map((plan) => plan.ticker), ["USDT", "BTC", "USDT"]);
+   * ```
+   */
+  get flexPlans(): SandboxFlexPlan[] {
+    return this.#flex.allPlans().map((plan) => ({ ...plan }));
+  }
+
+  /**
+   * Every account's flex positions, newest first (copies), with the daily
+   * earnings up to the sandbox's clock.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * await client.flex.invest({ plan: sandbox.flexPlans[0].id, amount: "100" });
+   * strictEqual(sandbox.flexInvestments[0].invested, "100");
+   * ```
+   */
+  get flexInvestments(): SandboxFlexInvestment[] {
+    this.#settle();
+    return this.#flex.investments();
+  }
+
+  /**
+   * Every account's flex history, newest first (copies), up to the sandbox's clock.
+   *
+   * @example
+   * ```ts
+   * import { WhiteBitClient } from "@lending/whitebit";
+   * import { WhiteBitSandbox } from "@lending/whitebit/testing";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const sandbox = new WhiteBitSandbox();
+   * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
+   * const { transactionId } = await client.flex.invest({ plan: sandbox.flexPlans[0].id, amount: "100" });
+   * strictEqual(sandbox.flexHistory[0].transaction_id, transactionId);
+   * ```
+   */
+  get flexHistory(): SandboxFlexTransaction[] {
+    this.#settle();
+    return this.#flex.history();
   }
 
   /** Every request that reached the sandbox, oldest first (copies). */
@@ -184,7 +266,7 @@ export class WhiteBitSandbox {
    * @returns The balance as a decimal string (`"0"` if none).
    */
   balance(apiKey: string, ticker: string): string {
-    this.#ledger.settle();
+    this.#settle();
     return this.#ledger.balance(apiKey, ticker);
   }
 
@@ -296,6 +378,12 @@ export class WhiteBitSandbox {
     while (this.#inFlight.size > 0) {
       await Promise.allSettled([...this.#inFlight]);
     }
+  }
+
+  /** Matures fixed investments and credits flex earnings up to the sandbox's clock. */
+  #settle(): void {
+    this.#ledger.settle();
+    this.#flex.settle();
   }
 
   #handle(request: Request): Promise<Reply> {

@@ -121,18 +121,23 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     const events = c.get("events");
     const eventsDropped = c.get("eventsDropped");
     const reconciled = c.get("reconciled");
-    log?.({
-      time: new Date().toISOString(),
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      ...(warning ? { warning } : {}),
-      ...(reconciled ? { reconciled } : {}),
-      ...(events ? { events } : {}),
-      ...(eventsDropped ? { eventsDropped } : {}),
-    });
+    try {
+      log?.({
+        time: new Date().toISOString(),
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(warning ? { warning } : {}),
+        ...(reconciled ? { reconciled } : {}),
+        ...(events ? { events } : {}),
+        ...(eventsDropped ? { eventsDropped } : {}),
+      });
+    } catch {
+      // A log that fails (a full disk) must never replace the answer: the
+      // investment it reports was made, and its caller must learn so.
+    }
   });
   app.use(secureHeaders());
   if (options.corsOrigins?.length) {

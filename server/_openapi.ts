@@ -16,8 +16,7 @@
  * @module
  */
 
-import { ENDPOINTS } from "../client/_endpoints.ts";
-import { type Route, ROUTES } from "./_routes.ts";
+import { type Route, ROUTES, SERVED_ENDPOINTS } from "./_routes.ts";
 
 const problemResponse = (description: string) => ({
   description,
@@ -48,11 +47,14 @@ const RECONCILE = "reconcile with requestPath, params and attemptedAt";
 /** The schemas of the answers that have one, by the endpoint called. */
 const ANSWER_SCHEMAS: Partial<Record<Route["endpoint"], object>> = {
   invest: { $ref: "#/components/schemas/Created" },
+  "flex.invest": { $ref: "#/components/schemas/FlexTransaction" },
+  "flex.withdraw": { $ref: "#/components/schemas/FlexTransaction" },
+  "flex.close": { $ref: "#/components/schemas/FlexTransaction" },
 };
 
 /** One route's operation: its parameters and body from its endpoint's, its answers from its line. */
 function operation(route: Route): Record<string, unknown> {
-  const endpoint = ENDPOINTS[route.endpoint];
+  const endpoint = SERVED_ENDPOINTS[route.endpoint];
   const params = Object.entries(endpoint.params);
   const required: readonly string[] = endpoint.required;
   const parameters = [
@@ -183,6 +185,11 @@ export const OPENAPI_DOCUMENT: {
         required: ["id"],
         properties: { id: { type: "string" } },
       },
+      FlexTransaction: {
+        type: "object",
+        required: ["transactionId"],
+        properties: { transactionId: { type: "string" } },
+      },
       Problem: {
         type: "object",
         required: ["type", "title", "status", "detail"],
@@ -199,17 +206,17 @@ export const OPENAPI_DOCUMENT: {
           },
           requestPath: {
             type: "string",
-            description: "Outcome unknown of an investment or a close: the WhiteBIT path called",
+            description:
+              "Outcome unknown of an investment, a close or a flex invest, withdraw, close or auto-invest: the WhiteBIT path called",
           },
           params: {
             type: "object",
             description:
-              "Outcome unknown of an investment or a close: what was sent ({ planId, amount } or { id })",
+              "Outcome unknown: what was sent ({ planId, amount }, { id }, or flex's { plan, amount? })",
           },
           attemptedAt: {
             type: "integer",
-            description:
-              "Outcome unknown of an investment or a close: Unix milliseconds when the request was signed",
+            description: "Outcome unknown: Unix milliseconds when the request was signed",
           },
           clockOffsetMs: {
             type: "integer",

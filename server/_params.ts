@@ -26,11 +26,11 @@
 
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type Endpoint, ENDPOINTS } from "../client/_endpoints.ts";
+import type { Endpoint } from "../client/_endpoints.ts";
 import { isRecord } from "../client/_validate.ts";
 import { answer, type ServerEnv } from "./_answer.ts";
 import { type Problem, problem } from "./_problem.ts";
-import type { Route } from "./_routes.ts";
+import { type Route, SERVED_ENDPOINTS } from "./_routes.ts";
 
 /** A route's checked parameters, and their canonical form for an `Idempotency-Key` fingerprint. */
 export interface Params {
@@ -64,7 +64,7 @@ export async function readParams(
   c: Context,
   route: Route,
 ): Promise<Params | { problem: Problem }> {
-  const endpoint: Endpoint = ENDPOINTS[route.endpoint];
+  const endpoint: Endpoint = SERVED_ENDPOINTS[route.endpoint];
   if (route.from === "query") return fromQuery(c, endpoint);
   if (route.from === "path") {
     const params: Record<string, string> = c.req.param();
@@ -88,13 +88,18 @@ export async function readParams(
 /** The query's parameters: unknown or repeated ones refused. */
 function fromQuery(c: Context, endpoint: Endpoint): Params | { problem: Problem } {
   // No prototype: `?__proto__=…` or `?constructor=…` is a parameter like any other, and unknown.
-  const query: Record<string, string | number> = Object.create(null);
+  const query: Record<string, unknown> = Object.create(null);
   const repeated: Record<string, string[]> = {};
+  const number = (value: string) => WHOLE_NUMBER.test(value) ? Number(value) : value;
   for (const [name, value] of new URL(c.req.url).searchParams) {
     if (Object.hasOwn(query, name)) repeated[name] = ["Give it once."];
-    const integer = Object.hasOwn(endpoint.params, name) &&
-      endpoint.params[name].schema.type === "integer";
-    query[name] = integer && WHOLE_NUMBER.test(value) ? Number(value) : value;
+    const type = Object.hasOwn(endpoint.params, name) ? endpoint.params[name].schema.type : "";
+    // An array of integers (flex's actionTypes) is one comma-separated value: 1,6.
+    query[name] = type === "integer"
+      ? number(value)
+      : type === "array"
+      ? value.split(",").map(number)
+      : value;
   }
   const invalid = checkFields(query, endpoint, repeated);
   return invalid ? { problem: invalid } : { params: { ...query }, canonical: "" };
@@ -126,7 +131,48 @@ async function jsonBody(
       }),
     };
   }
+  // `{"amount":"1","amount":"100"}` parses to one of the two: refused, never guessed.
+  const repeated = repeatedKey(text);
+  if (repeated !== undefined) {
+    return {
+      problem: problem("invalid-request", "A field is given twice.", {
+        outcome: "not_executed",
+        fieldErrors: { [repeated.slice(0, 64)]: ["Give it once."] },
+      }),
+    };
+  }
   return { value };
+}
+
+/**
+ * The first key that an object of this (valid) JSON text gives twice, with
+ * its escapes decoded (`"\u0061mount"` is `amount`), or `undefined`.
+ */
+function repeatedKey(text: string): string | undefined {
+  const objects: (Set<string> | undefined)[] = []; // one entry per open object or array
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const keys = objects.at(-1);
+      if (keys && keyNext) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+        keyNext = false;
+      }
+      i = end;
+    } else if (char === "{" || char === "[") {
+      objects.push(char === "{" ? new Set() : undefined);
+      keyNext = char === "{";
+    } else if (char === "}" || char === "]") {
+      objects.pop();
+    } else if (char === ",") {
+      keyNext = objects.at(-1) !== undefined;
+    }
+  }
 }
 
 /** No parameters: what a path route's body may hold. */

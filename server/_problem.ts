@@ -28,6 +28,8 @@ import type {
 } from "../client/errors.ts";
 import { WhiteBitError } from "../client/errors.ts";
 import { ENDPOINTS } from "../client/_endpoints.ts";
+import type { FlexRejectionReason } from "../client/flex/errors.ts";
+import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
 
 /**
  * An RFC 9457 problem document, with this server's extensions.
@@ -52,8 +54,8 @@ export interface Problem {
   detail: string;
   /** Whether WhiteBIT may have acted: `not_executed` or `unknown`. */
   outcome?: Outcome;
-  /** Why WhiteBIT refused an investment, or to close one. */
-  reason?: InvestmentRejectionReason | CloseRejectionReason;
+  /** Why WhiteBIT refused an investment, to close one, or a flex call. */
+  reason?: InvestmentRejectionReason | CloseRejectionReason | FlexRejectionReason;
   /** Messages per request field. */
   fieldErrors?: Record<string, string[]>;
   /**
@@ -111,6 +113,7 @@ export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: str
   "rejected-by-whitebit": { status: 422, title: "WhiteBIT rejected the request" },
   "investment-rejected": { status: 422, title: "WhiteBIT refused the investment" },
   "close-rejected": { status: 422, title: "WhiteBIT refused to close the investment" },
+  "flex-rejected": { status: 422, title: "WhiteBIT refused the flex call" },
   "upstream-busy": { status: 503, title: "WhiteBIT refused the nonce; try again" },
   "clock-skew": {
     status: 503,
@@ -154,7 +157,8 @@ const MAX_DETAIL = 2000;
 const MAX_FIELD_ERRORS = 4000;
 /** The WhiteBIT calls that can move money: their `unknown` outcomes carry what reconciling needs. */
 const STATE_CHANGING: ReadonlySet<string> = new Set(
-  Object.values(ENDPOINTS).filter((endpoint) => endpoint.stateChanging).map(({ path }) => path),
+  [...Object.values(ENDPOINTS), ...Object.values(FLEX_ENDPOINTS)]
+    .filter((endpoint) => endpoint.stateChanging).map(({ path }) => path),
 );
 
 /**
@@ -278,6 +282,7 @@ export const PROBLEM_OF_ERROR = {
   PermissionError: "upstream-permission",
   InvestmentRejectedError: "investment-rejected",
   CloseRejectedError: "close-rejected",
+  FlexRejectedError: "flex-rejected",
   // Neither is used by the server (no pre-flight, no dry run): whatever they say, it is unexpected.
   PreflightError: "upstream-error",
   DryRunError: "upstream-error",
@@ -295,10 +300,11 @@ export const PROBLEM_OF_ERROR = {
 const REFUSALS: ReadonlySet<string> = new Set([
   "investment-rejected",
   "close-rejected",
+  "flex-rejected",
   "rejected-by-whitebit",
 ]);
 
-/** The `reason` of a refusal that has one (an investment's or a close's). */
+/** The `reason` of a refusal that has one (an investment's, a close's or a flex call's). */
 function reasonOf(error: WhiteBitError): Pick<Problem, "reason"> {
   return "reason" in error ? { reason: error.reason as Problem["reason"] } : {};
 }

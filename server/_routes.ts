@@ -15,7 +15,14 @@
  *
  * deepStrictEqual(
  *   ROUTES.filter((route) => route.idempotent).map(({ method, path }) => `${method} ${path}`),
- *   ["POST /v1/investments", "POST /v1/investments/:id/close"],
+ *   [
+ *     "POST /v1/investments",
+ *     "POST /v1/investments/:id/close",
+ *     "POST /v1/flex/invest",
+ *     "POST /v1/flex/withdraw",
+ *     "POST /v1/flex/close",
+ *     "POST /v1/flex/auto-invest",
+ *   ],
  * );
  * ```
  *
@@ -23,7 +30,18 @@
  */
 
 import type { WhiteBitClient } from "../client.ts";
-import { ENDPOINTS } from "../client/_endpoints.ts";
+import { type Endpoint, ENDPOINTS } from "../client/_endpoints.ts";
+import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
+import type {
+  FlexAutoInvestParams,
+  FlexCloseParams,
+  FlexHistoryParams,
+  FlexInvestmentsParams,
+  FlexInvestParams,
+  FlexPaymentsParams,
+  FlexPlansParams,
+  FlexWithdrawParams,
+} from "../client/flex/types.ts";
 import { MAX_LIMIT } from "../client/_paths.ts";
 import { findInvestments } from "../client/_reconcile.ts";
 import { INVESTMENT_STATUS } from "../client/types.ts";
@@ -36,6 +54,22 @@ import type {
   PlansParams,
 } from "../client/types.ts";
 
+/** A WhiteBIT endpoint's name: a fixed one's, or `flex.` and a flex one's. */
+export type EndpointName = keyof typeof ENDPOINTS | `flex.${keyof typeof FLEX_ENDPOINTS}`;
+
+/** Every WhiteBIT endpoint a route may call, by {@linkcode EndpointName}. */
+export const SERVED_ENDPOINTS: Readonly<Record<EndpointName, Endpoint>> = {
+  ...ENDPOINTS,
+  "flex.plans": FLEX_ENDPOINTS.plans,
+  "flex.investments": FLEX_ENDPOINTS.investments,
+  "flex.history": FLEX_ENDPOINTS.history,
+  "flex.payments": FLEX_ENDPOINTS.payments,
+  "flex.invest": FLEX_ENDPOINTS.invest,
+  "flex.withdraw": FLEX_ENDPOINTS.withdraw,
+  "flex.close": FLEX_ENDPOINTS.close,
+  "flex.autoInvest": FLEX_ENDPOINTS.autoInvest,
+};
+
 /** One route to WhiteBIT. */
 export interface Route {
   /** The HTTP method; a `GET` route answers `HEAD` too. */
@@ -43,7 +77,7 @@ export interface Route {
   /** The path, in Hono's syntax: `:id` is a path parameter named like the endpoint's. */
   path: string;
   /** The WhiteBIT endpoint it calls: its parameters, their rules and which are required. */
-  endpoint: keyof typeof ENDPOINTS;
+  endpoint: EndpointName;
   /**
    * Where its parameters are read from: the query string, a JSON object
    * body (4 KiB at most), or the path (then a body, if any, must be `{}`).
@@ -198,5 +232,100 @@ export const ROUTES: readonly Route[] = [
       client.interestPayments(params as InterestPaymentsParams, options),
     summary: "Interest payments, one page (newest first)",
     answer: "{ offset, limit, records: InterestPayment[] }; timestamps in Unix seconds",
+  },
+  {
+    method: "GET",
+    path: "/v1/flex/plans",
+    endpoint: "flex.plans",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: async (client, params, options) => ({
+      data: await client.flex.plans(params as FlexPlansParams, options),
+    }),
+    summary: "Flex plans open to the account (WhiteBIT Get Flex Plans)",
+    answer: "{ data: FlexPlan[] }; decimals are strings",
+  },
+  {
+    method: "GET",
+    path: "/v1/flex/investments",
+    endpoint: "flex.investments",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: (client, params, options) =>
+      client.flex.investments(params as FlexInvestmentsParams, options),
+    summary: "Flex positions, one page (status 1 active, 0 closed)",
+    answer: "{ data: FlexInvestment[], limit, offset }; createdAt/updatedAt in Unix seconds",
+  },
+  {
+    method: "GET",
+    path: "/v1/flex/history",
+    endpoint: "flex.history",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: (client, params, options) => client.flex.history(params as FlexHistoryParams, options),
+    summary: "Flex history, one page; actionTypes as a comma-separated list such as 1,6",
+    answer: "{ data: FlexTransaction[], limit, offset }; createdAt in Unix seconds",
+  },
+  {
+    method: "GET",
+    path: "/v1/flex/payments",
+    endpoint: "flex.payments",
+    from: "query",
+    status: 200,
+    idempotent: false,
+    call: (client, params, options) => client.flex.payments(params as FlexPaymentsParams, options),
+    summary: "Flex daily earnings, one page",
+    answer: "{ data: FlexTransaction[], limit, offset }; createdAt in Unix seconds",
+  },
+  {
+    method: "POST",
+    path: "/v1/flex/invest",
+    endpoint: "flex.invest",
+    from: "body",
+    status: 201,
+    idempotent: true,
+    call: (client, params, options) =>
+      client.flex.invest(params as unknown as FlexInvestParams, options),
+    summary: "Open or top up the plan's flex position (WhiteBIT Create Flex Investment)",
+    answer: "Created: { transactionId }",
+  },
+  {
+    method: "POST",
+    path: "/v1/flex/withdraw",
+    endpoint: "flex.withdraw",
+    from: "body",
+    status: 201,
+    idempotent: true,
+    call: (client, params, options) =>
+      client.flex.withdraw(params as unknown as FlexWithdrawParams, options),
+    summary: "Take a part out of the plan's flex position",
+    answer: "Created: { transactionId }",
+  },
+  {
+    method: "POST",
+    path: "/v1/flex/close",
+    endpoint: "flex.close",
+    from: "body",
+    status: 201,
+    idempotent: true,
+    call: (client, params, options) =>
+      client.flex.close(params as unknown as FlexCloseParams, options),
+    summary: "Close the plan's flex position: everything back to the balance",
+    answer: "Created: { transactionId }",
+  },
+  {
+    method: "POST",
+    path: "/v1/flex/auto-invest",
+    endpoint: "flex.autoInvest",
+    from: "body",
+    status: 204,
+    idempotent: true,
+    call: (client, params, options) =>
+      client.flex.autoInvest(params as unknown as FlexAutoInvestParams, options),
+    summary: "Switch reinvesting the daily earnings on or off (enabled is required)",
+    answer: "Set",
   },
 ];

@@ -767,3 +767,66 @@ export async function failedInvest(
 /** How many requests to `path` reached the sandbox. */
 export const sentTo = (sandbox: WhiteBitSandbox, path: string): number =>
   sandbox.requests.filter((r) => r.path === path).length;
+
+/** WhiteBIT's flex-lending paths, as the sandbox records them. */
+export const FLEX_PATHS = {
+  plans: "/api/v4/main-account/smart-flex/plans",
+  investments: "/api/v4/main-account/smart-flex/investments",
+  history: "/api/v4/main-account/smart-flex/investments/history",
+  payments: "/api/v4/main-account/smart-flex/investments/payment-history",
+  invest: "/api/v4/main-account/smart-flex/investments/invest",
+  withdraw: "/api/v4/main-account/smart-flex/investments/withdraw",
+  close: "/api/v4/main-account/smart-flex/investments/close",
+  autoInvest: "/api/v4/main-account/smart-flex/investments/auto-invest",
+} as const;
+
+/** A request as a fake WhiteBIT saw it: the path, the parsed body and how it was sent. */
+export interface SeenRequest {
+  path: string;
+  body: Record<string, unknown>;
+  /** Whether the body was a `Blob` (never replayed by Deno's fetch) rather than text. */
+  blob: boolean;
+}
+
+/**
+ * A client on a fake WhiteBIT that answers every request with `answer`
+ * (a `Response`; a rejection is a failure without one; a promise that never
+ * settles waits for the client's timeout), and every request it
+ * saw. For answers the sandbox does not give: the spec's examples, hostile
+ * bodies, faults.
+ */
+export function fakeWhiteBit(
+  answer: (request: SeenRequest) => Response | Promise<Response>,
+  clientOptions: Partial<WhiteBitClientOptions> = {},
+): { client: WhiteBitClient; seen: SeenRequest[] } {
+  const seen: SeenRequest[] = [];
+  const client = new WhiteBitClient({
+    apiKey: "fake-key",
+    apiSecret: "fake-secret",
+    retryDelayMs: 1,
+    ...clientOptions,
+    fetch: async (input, init) => {
+      const request = {
+        path: new URL(String(input)).pathname,
+        body: JSON.parse(await new Response(init.body).text()),
+        blob: init.body instanceof Blob,
+      };
+      seen.push(request);
+      // As a real fetch: an aborted signal (the client's timeout) ends the wait.
+      const { signal } = init;
+      return await new Promise<Response>((resolve, reject) => {
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        Promise.resolve(request).then(answer).then(resolve, reject);
+      });
+    },
+  });
+  return { client, seen };
+}
+
+/** A JSON answer. */
+export function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}

@@ -1,14 +1,15 @@
 /**
- * Prints the size of the client bundle (`deno bundle --minify mod.ts`),
- * minified and gzipped, against the issue's target of 12 KB, and fails if it
- * grows past the ceiling.
+ * The client bundle's size: the gzip of the minified `mod.ts` bundle
+ * (`deno bundle --minify`, what a browser or an edge function ships),
+ * against the restructure issue's budget (≤ 7 KB for fixed lending alone,
+ * ≤ 9 KB once flex lending is in, read strictly as 7,000 and 9,000 bytes),
+ * and the ratio to ccxt's WhiteBIT bundled the same way.
  *
- * The target is not met with the whole fixed-lending surface (measured
- * breakdown in BENCHMARKS.md): invest alone was 11 505 bytes; plans,
- * investments, interest payments, page walking, answer checks, pre-flight,
- * reconciliation and dry run bring it to about 15 300. Until that is decided
- * (a larger budget, or a smaller surface in `mod.ts`), the ceiling is a
- * ratchet: today's size plus a little, so the bundle can only shrink.
+ * The budget is not met: the money-safety work (bounded reads and waits,
+ * healing clocks, truthful outcomes), nonce lanes and audit events came
+ * after it was set, and a diet of messages moved it by tens of bytes, not
+ * the 1.4 KB missing (BENCHMARKS.md). Until that is decided the check fails
+ * above a ceiling, today's size plus a little, so the bundle cannot grow.
  *
  * Run: `deno task check:bundle`
  *
@@ -17,34 +18,50 @@
 
 import { bundleClient } from "./bundle_client.ts";
 
-/** The issue's target for the minified bundle, in bytes: 12 KB, read strictly as 12 000 bytes. */
-const TARGET_BYTES = 12_000;
+/** The budget for the gzipped bundle, in bytes: flex lending in, or fixed lending alone. */
+const BUDGET_BYTES = { fixed: 7_000, flex: 9_000 };
+
 /**
- * The ratchet: the size this check fails above. 15 500 until the money-safety
- * issue added bounded answer reads, clock healing, truthful read outcomes,
- * bounded waits and reconciliation past 10 000 records: 19 344 bytes
- * measured, plus a little. The restructure issue replaces it by a gzip budget.
+ * ccxt 4.5.84's WhiteBIT through its public entry, bundled and gzipped the
+ * same way by `bench/bundle_size.ts` (BENCHMARKS.md): the reference, since
+ * CI does not install ccxt.
  */
-const CEILING_BYTES = 19_500;
+const CCXT_GZIP_BYTES = 1_502_961;
+
+/** The ceiling this check fails above: 10,432 bytes measured with flex in, plus 1.5%. */
+const CEILING_BYTES = 10_600;
+
+const ROOT = new URL("../", import.meta.url);
+const withFlex = await Deno.stat(new URL("client/flex/", ROOT)).then(
+  () => true,
+  () => false,
+);
+const budget = withFlex ? BUDGET_BYTES.flex : BUDGET_BYTES.fixed;
 
 const dir = await Deno.makeTempDir({ prefix: "whitebit-bundle-" });
 try {
   const bundle = await bundleClient(`${dir}/mod.js`);
-  const gzipped = await new Response(
+  const gzipped = (await new Response(
     new Blob([bundle]).stream().pipeThrough(new CompressionStream("gzip")),
-  ).arrayBuffer();
-  const share = (bundle.length / TARGET_BYTES * 100).toFixed(1);
-  console.log(`client bundle (deno bundle --minify mod.ts): ${bundle.length} bytes minified`);
-  console.log(`client bundle gzipped: ${gzipped.byteLength} bytes`);
+  ).arrayBuffer()).byteLength;
   console.log(
-    `target: ${TARGET_BYTES} bytes minified: ${
-      bundle.length <= TARGET_BYTES ? "met" : `MISSED (${share}% of it)`
-    }`,
+    `client bundle (deno bundle --minify mod.ts): ${bundle.length} bytes minified`,
   );
-  console.log(`ceiling (no growth): ${CEILING_BYTES} bytes`);
-  if (bundle.length > CEILING_BYTES) {
+  console.log(`client bundle gzipped: ${gzipped} bytes`);
+  console.log(
+    `budget (${withFlex ? "fixed and flex lending" : "fixed lending"}): ${budget} bytes gzipped: ${
+      gzipped <= budget ? "met" : "MISSED"
+    } (${(gzipped / budget * 100).toFixed(1)}% of it)`,
+  );
+  console.log(
+    `ccxt's WhiteBIT bundle, gzipped (${CCXT_GZIP_BYTES} bytes) / ours: ${
+      (CCXT_GZIP_BYTES / gzipped).toFixed(0)
+    }×`,
+  );
+  console.log(`ceiling (no growth): ${CEILING_BYTES} bytes gzipped`);
+  if (gzipped > CEILING_BYTES) {
     console.error(
-      `FAILED: the bundle grew ${bundle.length - CEILING_BYTES} bytes past the ceiling`,
+      `FAILED: the bundle grew ${gzipped - CEILING_BYTES} bytes past the ceiling`,
     );
     Deno.exitCode = 1;
   }

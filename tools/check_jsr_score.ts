@@ -27,7 +27,10 @@ interface JsDoc {
 interface DocJson {
   nodes: Record<string, {
     module_doc?: JsDoc;
-    symbols: { name: string; declarations: { declarationKind: string; jsDoc?: JsDoc }[] }[];
+    symbols: {
+      name: string;
+      declarations: { declarationKind: string; jsDoc?: JsDoc }[];
+    }[];
   }>;
 }
 interface Item {
@@ -47,7 +50,10 @@ async function deno(args: string[]): Promise<{ ok: boolean; output: string }> {
     env: { NO_COLOR: "1" },
   }).output();
   const decoder = new TextDecoder();
-  return { ok: success, output: decoder.decode(stdout) + decoder.decode(stderr) };
+  return {
+    ok: success,
+    output: decoder.decode(stdout) + decoder.decode(stderr),
+  };
 }
 
 function hasExample(doc: JsDoc | undefined): boolean {
@@ -67,19 +73,27 @@ const published = [...publish.output.matchAll(/^\s+(file:\/\/\S+)/gm)]
 const readme = published.find((path) => /^readme(\.md|\.txt|\.markdown)?$/i.test(path));
 const readmeText = readme ? await Deno.readTextFile(new URL(readme, ROOT)) : "";
 
-const docs: DocJson = JSON.parse((await deno(["doc", "--json", ...entries])).output);
+const docs: DocJson = JSON.parse(
+  (await deno(["doc", "--json", ...entries])).output,
+);
 const modules = Object.entries(docs.nodes);
 const mainDoc = docs.nodes[mainEntry]?.module_doc;
 const symbols = modules.flatMap(([url, module]) =>
   module.symbols.flatMap((symbol) =>
     symbol.declarations
       .filter((declaration) => declaration.declarationKind !== "private")
-      .map((declaration) => ({ url, name: symbol.name, jsDoc: declaration.jsDoc }))
+      .map((declaration) => ({
+        url,
+        name: symbol.name,
+        jsDoc: declaration.jsDoc,
+      }))
   )
 );
 const documented = symbols.filter(({ jsDoc }) => jsDoc?.doc || jsDoc?.tags?.length);
 const share = symbols.length === 0 ? 1 : documented.length / symbols.length;
-const withoutModuleDoc = modules.filter(([, module]) => !module.module_doc).map(([url]) => url);
+const withoutModuleDoc = modules.filter(([, module]) => !module.module_doc).map(
+  ([url]) => url,
+);
 const compatible = RUNTIME_KEYS.filter((key) => settings.runtimeCompat?.[key] === true);
 
 const items: Item[] = [
@@ -92,7 +106,8 @@ const items: Item[] = [
   {
     name: "has examples in the README or module doc",
     max: 1,
-    points: readmeText.includes("```") || mainDoc?.doc?.includes("```") || hasExample(mainDoc)
+    points: readmeText.includes("```") || mainDoc?.doc?.includes("```") ||
+        hasExample(mainDoc)
       ? 1
       : 0,
     detail: "a code block in the README, or an example in the main module doc",
@@ -174,12 +189,18 @@ const rules = [
 console.log("JSR score items, computed as jsr.io computes them:");
 for (const item of items) {
   const mark = item.points === item.max ? "ok  " : "FAIL";
-  console.log(`  ${mark} ${item.points}/${item.max}  ${item.name}: ${item.detail}`);
+  console.log(
+    `  ${mark} ${item.points}/${item.max}  ${item.name}: ${item.detail}`,
+  );
 }
-console.log("  n/a  -/1  has provenance: only a publish from GitHub Actions earns it");
+console.log(
+  "  n/a  -/1  has provenance: only a publish from GitHub Actions earns it",
+);
 const total = items.reduce((sum, item) => sum + item.points, 0);
 const max = items.reduce((sum, item) => sum + item.max, 0);
-console.log(`score: ${total}/${max} = ${Math.min(Math.floor(total * 100 / 17), 100)}% on JSR`);
+console.log(
+  `score: ${total}/${max} = ${Math.min(Math.floor(total * 100 / 17), 100)}% on JSR`,
+);
 console.log("Project rules:");
 for (const rule of rules) {
   console.log(`  ${rule.ok ? "ok  " : "FAIL"} ${rule.name}: ${rule.detail}`);

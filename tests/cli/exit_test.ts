@@ -4,6 +4,8 @@
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import * as mod from "../../mod.ts";
+import * as flex from "../../client/flex/mod.ts";
+import { FLEX_ENDPOINTS } from "../../client/flex/_endpoints.ts";
 import type { SandboxFault } from "../../testing.ts";
 import { ENDPOINTS } from "../../client/_endpoints.ts";
 import { EXIT, EXIT_BY_NAME, exitCodeOf } from "../../cli/_exit.ts";
@@ -136,7 +138,7 @@ function exportedErrors(): [string, Error][] {
     reason: "unknown" as const,
     request: { method: "POST", url: "https://whitebit.com", headers: {}, body: "" },
   };
-  return Object.entries(mod).flatMap(([name, value]) =>
+  return Object.entries({ ...mod, ...flex }).flatMap(([name, value]) =>
     typeof value === "function" && value.prototype instanceof Error
       ? [[name, new (value as new (message: string, o: typeof options) => Error)("m", options)]]
       : []
@@ -153,11 +155,11 @@ Deno.test("every error class exported from mod.ts has its row in the exit-code t
   }
 });
 
-Deno.test("exit 11 (funds may have moved) comes from ENDPOINTS' stateChanging, for every endpoint", () => {
+Deno.test("exit 11 (funds may have moved) comes from ENDPOINTS' and FLEX_ENDPOINTS' stateChanging, for every endpoint", () => {
   const unknown = ["WhiteBitError", "ServerError", "NetworkError", "TimeoutError", "AbortedError"];
   const classes = exportedErrors().filter(([name]) => unknown.includes(name));
   strictEqual(classes.length, unknown.length);
-  for (const endpoint of Object.values(ENDPOINTS)) {
+  for (const endpoint of [...Object.values(ENDPOINTS), ...Object.values(FLEX_ENDPOINTS)]) {
     for (const [name, made] of classes) {
       const Class = made.constructor as new (message: string, o: mod.WhiteBitErrorOptions) => Error;
       const at = (outcome: mod.Outcome) =>

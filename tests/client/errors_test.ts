@@ -307,7 +307,11 @@ Deno.test("errorFromResponse() keeps at most 2000 characters of a long body", ()
 });
 
 Deno.test("every error class has its literal name, and WhiteBitErrorName lists them all", async () => {
-  const mod: Record<string, unknown> = await import("../../mod.ts");
+  // The root's classes, and flex's (exported under @lending/whitebit/flex).
+  const mod: Record<string, unknown> = {
+    ...await import("../../mod.ts"),
+    ...await import("../../client/flex/mod.ts"),
+  };
   // A table over the union: a class missing from it fails to compile here.
   const listed = {
     WhiteBitError: true,
@@ -316,6 +320,7 @@ Deno.test("every error class has its literal name, and WhiteBitErrorName lists t
     PermissionError: true,
     InvestmentRejectedError: true,
     CloseRejectedError: true,
+    FlexRejectedError: true,
     PreflightError: true,
     DryRunError: true,
     NonceError: true,

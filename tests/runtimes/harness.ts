@@ -13,6 +13,8 @@ export interface ScenarioInput {
   apiSecret: string;
   planId: string;
   amount: string;
+  flexPlan: string;
+  flexAmount: string;
 }
 
 /** What a runtime reports back: who ran, and what `fixtures/scenario.js` returned. */
@@ -20,6 +22,7 @@ export interface RuntimeReport {
   runtime: string;
   signature?: string;
   investmentId?: string;
+  flexTransactionId?: string;
   error?: string;
 }
 

@@ -1,6 +1,6 @@
 // The runtime matrix (rows.ts): on each runtime the client signs WhiteBIT's
-// published test vector and invests once against the sandbox on 127.0.0.1;
-// the sandbox's ledger is checked afterwards. Run: `deno task test:runtimes`.
+// published test vector, invests once in a fixed plan and once in a flex plan
+// against the sandbox on 127.0.0.1; the sandbox's ledger is checked afterwards. Run: `deno task test:runtimes`.
 
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
@@ -11,6 +11,7 @@ import { RUNTIMES } from "./rows.ts";
 /** Per row, building the bundle and starting the runtime included. */
 const DEADLINE_MS = 90_000;
 const INVEST_PATH = "/api/v4/main-account/smart/investment";
+const FLEX_INVEST_PATH = "/api/v4/main-account/smart-flex/investments/invest";
 
 for (const row of RUNTIMES) {
   Deno.test(`runtime matrix: ${row.name}`, async () => {
@@ -19,6 +20,7 @@ for (const row of RUNTIMES) {
     await using server = sandbox.listen();
     const { apiKey } = sandbox.credentials;
     const plan = sandbox.plans[0];
+    const flexPlan = sandbox.flexPlans[0]; // USDT too
     const before = sandbox.balance(apiKey, plan.ticker);
     const deadline = new AbortController();
     const timer = setTimeout(
@@ -34,6 +36,8 @@ for (const row of RUNTIMES) {
           ...sandbox.credentials,
           planId: plan.id,
           amount: "100",
+          flexPlan: flexPlan.id,
+          flexAmount: "50",
         },
         signal: deadline.signal,
       });
@@ -47,10 +51,24 @@ for (const row of RUNTIMES) {
       strictEqual(investments[0].id, report.investmentId);
       strictEqual(investments[0].planId, plan.id);
       strictEqual(investments[0].amount, "100");
-      strictEqual(sandbox.balance(apiKey, plan.ticker), "9900");
+      const [flexRow, ...more] = sandbox.flexHistory;
+      deepStrictEqual(more, []);
+      strictEqual(flexRow.transaction_id, report.flexTransactionId);
+      strictEqual(flexRow.planId, flexPlan.id);
+      strictEqual(flexRow.amount, "50");
+      strictEqual(flexPlan.ticker, plan.ticker);
+      strictEqual(sandbox.balance(apiKey, plan.ticker), "9850");
       strictEqual(before, "10000");
       deepStrictEqual(
-        sandbox.requests.filter((r) => r.path === INVEST_PATH).map((r) => [r.method, r.status]),
+        sandbox.requests.filter((r) => r.path === INVEST_PATH).map((
+          r,
+        ) => [r.method, r.status]),
+        [["POST", 201]],
+      );
+      deepStrictEqual(
+        sandbox.requests.filter((r) => r.path === FLEX_INVEST_PATH).map((
+          r,
+        ) => [r.method, r.status]),
         [["POST", 201]],
       );
     } finally {

@@ -19,8 +19,11 @@ const options: WhiteBitErrorOptions = {
 };
 const slugOf = (error: unknown) => problemFromError(error).type.split(":").at(-1)!;
 
-Deno.test("problem table: every error class exported from mod.ts has its row, under its literal name", async () => {
-  const mod: Record<string, unknown> = await import("../../mod.ts");
+Deno.test("problem table: every error class exported from mod.ts and flex has its row, under its literal name", async () => {
+  const mod: Record<string, unknown> = {
+    ...await import("../../mod.ts"),
+    ...await import("../../client/flex/mod.ts"),
+  };
   const classes = Object.entries(mod).filter(([, value]) =>
     value === WhiteBitError ||
     (typeof value === "function" && value.prototype instanceof WhiteBitError)

@@ -4,7 +4,7 @@ import { WhiteBitSandbox } from "../../testing.ts";
 
 // 10,000 generated bad requests, from a seeded generator so a failure can be
 // replayed: every answer must be a 4xx problem document, and none may reach
-// WhiteBIT (the sandbox must see nothing).
+// WhiteBIT (the sandbox must see nothing). Fixed and flex routes alike.
 
 const COUNT = 10_000;
 const SEED = 0x5eed_2026;
@@ -73,6 +73,27 @@ const BAD_IDS: unknown[] = [
   "x".repeat(3000),
 ];
 
+/** A bad body for a state-changing flex route (WhiteBIT's CLI's names among them). */
+function badFlexBody(random: ReturnType<typeof generator>, plan: string): [string, unknown] {
+  const { pick } = random;
+  return pick<[string, unknown]>([
+    ["/v1/flex/invest", { planId: plan, amount: "100" }],
+    ["/v1/flex/invest", { plan, amount: pick(BAD_AMOUNTS) }],
+    ["/v1/flex/invest", { plan: pick(BAD_IDS), amount: "100" }],
+    ["/v1/flex/invest", { plan, amount: "100", withReinvest: pick(["true", 1, null, "yes"]) }],
+    ["/v1/flex/invest", { plan, amount: "100", id: 12 }],
+    ["/v1/flex/withdraw", { plan, amount: pick(BAD_AMOUNTS) }],
+    ["/v1/flex/withdraw", { plan }],
+    ["/v1/flex/withdraw", { planId: plan, amount: "1" }],
+    ["/v1/flex/close", { id: pick([12, plan]) }],
+    ["/v1/flex/close", { plan: pick(BAD_IDS) }],
+    ["/v1/flex/close", {}],
+    ["/v1/flex/auto-invest", { plan }], // enabled left out: WhiteBIT would switch it off
+    ["/v1/flex/auto-invest", { plan, enabled: pick(["true", 1, 0, null, "false"]) }],
+    ["/v1/flex/auto-invest", { planId: plan, enabled: true }],
+  ]);
+}
+
 function badRequest(random: ReturnType<typeof generator>, planId: string): Request {
   const { int, pick, next } = random;
   const validBody = () => ({ planId, amount: pick(["1", "10.5", "0.000001"]) });
@@ -86,7 +107,7 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
   let auth: string | undefined = `Bearer ${TOKEN}`;
   const headers: Record<string, string> = {};
   let body: BodyInit | undefined;
-  const kind = int(14);
+  const kind = int(16);
   switch (kind) {
     case 0: { // broken JSON
       const text = JSON.stringify(validBody());
@@ -132,6 +153,12 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
           ["/v1/interest-payments", ["POST", "PATCH"]],
           [`/v1/investments/${planId}/close`, ["GET", "PUT", "DELETE"]],
           ["/openapi.json", ["POST", "DELETE"]],
+          ["/v1/flex/plans", ["POST", "PUT"]],
+          ["/v1/flex/history", ["POST", "DELETE"]],
+          ["/v1/flex/invest", ["GET", "PUT"]],
+          ["/v1/flex/withdraw", ["GET", "PATCH"]],
+          ["/v1/flex/close", ["GET", "DELETE"]],
+          ["/v1/flex/auto-invest", ["GET", "PUT"]],
         ] as const,
       );
       path = route;
@@ -197,6 +224,44 @@ function badRequest(random: ReturnType<typeof generator>, planId: string): Reque
         : planId;
       path = `/v1/investments/${id}/close`;
       body = badId ? "" : pick(['{"id":"x"}', "[]", "{", "null", '"s"', "{}{}"]);
+      break;
+    }
+    case 14: { // a state-changing flex route with a bad body
+      const [route, value] = badFlexBody(random, "8f2e9d3c-1a4b-4c2d-9e5f-6a7b8c9d0e1f");
+      path = route;
+      body = JSON.stringify(value);
+      break;
+    }
+    case 15: { // a flex read with a bad, unknown or repeated query parameter
+      method = "GET";
+      body = undefined;
+      path = pick([
+        "/v1/flex/plans",
+        "/v1/flex/investments",
+        "/v1/flex/history",
+        "/v1/flex/payments",
+      ]);
+      const bad = pick([
+        "limit=0",
+        "limit=101",
+        "offset=-1",
+        "ticker=a%20b",
+        "plan=..",
+        "planId=x",
+        "id=12",
+        "investmentStatus=2",
+        "dateFrom=1800000000000",
+        "dateFrom=-1",
+        "dateTo=1.5",
+        "dateTo=tomorrow",
+        "actionTypes=7",
+        "actionTypes=1,1",
+        "actionTypes=",
+        "actionTypes=a",
+        "actionTypes=1&actionTypes=2",
+        "transaction=%00",
+      ]);
+      path += `?${bad}`;
       break;
     }
     case 11: // wrong or missing credentials, or a bad idempotency key

@@ -32,18 +32,20 @@
 import type { WhiteBitClient } from "../client.ts";
 import { type Endpoint, ENDPOINTS } from "../client/_endpoints.ts";
 import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
-import type {
-  FlexAutoInvestParams,
-  FlexCloseParams,
-  FlexHistoryParams,
-  FlexInvestmentsParams,
-  FlexInvestParams,
-  FlexPaymentsParams,
-  FlexPlansParams,
-  FlexWithdrawParams,
+import {
+  FLEX_INVESTMENT_STATUS,
+  type FlexAutoInvestParams,
+  type FlexCloseParams,
+  type FlexHistoryParams,
+  type FlexInvestmentsParams,
+  type FlexInvestParams,
+  type FlexPaymentsParams,
+  type FlexPlansParams,
+  type FlexWithdrawParams,
 } from "../client/flex/types.ts";
 import { MAX_LIMIT } from "../client/_paths.ts";
 import { findInvestments } from "../client/_reconcile.ts";
+import { findTransactions } from "../client/flex/_reconcile.ts";
 import { INVESTMENT_STATUS } from "../client/types.ts";
 import { isRecord } from "../client/_validate.ts";
 import type { CallOptions } from "../client/options.ts";
@@ -159,6 +161,47 @@ const INVEST_RECONCILER: Reconciler = {
       options,
     )).map(({ id, created }) => ({ body: { id }, id, created })),
   idOf: (body) => isRecord(body) && typeof body.id === "string" ? body.id : undefined,
+};
+
+/**
+ * A flex invest, withdraw or close: its row in the flex history, found by
+ * plan, amount (any, for a close) and time; each is the answer of one key only.
+ */
+function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
+  return {
+    find: async (client, params, attemptedAt, options) =>
+      (await findTransactions(
+        (page) => client.flex.history(page, options),
+        {
+          requestPath: FLEX_ENDPOINTS[endpoint].path,
+          outcome: "unknown",
+          params,
+          attemptedAt,
+        },
+        {},
+      )).map(({ transaction_id, createdAt }) => ({
+        body: { transactionId: transaction_id },
+        id: transaction_id,
+        created: createdAt,
+      })),
+    idOf: (body) =>
+      isRecord(body) && typeof body.transactionId === "string" ? body.transactionId : undefined,
+  };
+}
+
+/**
+ * Auto-invest: done if the position's reinvesting is already as asked (and
+ * setting it again would change nothing anyway: it moves no funds).
+ */
+const FLEX_AUTO_INVEST_RECONCILER: Reconciler = {
+  find: async (client, { plan, enabled }, _attemptedAt, options) => {
+    const { data } = await client.flex.investments({ plan: plan as string }, options);
+    return data.some((position) =>
+        position.status === FLEX_INVESTMENT_STATUS.Active && position.withAutoReinvest === enabled
+      )
+      ? [{ body: undefined }]
+      : [];
+  },
 };
 
 /** A close: done if the investment is closed now. */
@@ -289,6 +332,7 @@ export const ROUTES: readonly Route[] = [
     idempotent: true,
     call: (client, params, options) =>
       client.flex.invest(params as unknown as FlexInvestParams, options),
+    reconcile: flexMove("invest"),
     summary: "Open or top up the plan's flex position (WhiteBIT Create Flex Investment)",
     answer: "Created: { transactionId }",
   },
@@ -301,6 +345,7 @@ export const ROUTES: readonly Route[] = [
     idempotent: true,
     call: (client, params, options) =>
       client.flex.withdraw(params as unknown as FlexWithdrawParams, options),
+    reconcile: flexMove("withdraw"),
     summary: "Take a part out of the plan's flex position",
     answer: "Created: { transactionId }",
   },
@@ -313,6 +358,7 @@ export const ROUTES: readonly Route[] = [
     idempotent: true,
     call: (client, params, options) =>
       client.flex.close(params as unknown as FlexCloseParams, options),
+    reconcile: flexMove("close"),
     summary: "Close the plan's flex position: everything back to the balance",
     answer: "Created: { transactionId }",
   },
@@ -325,6 +371,7 @@ export const ROUTES: readonly Route[] = [
     idempotent: true,
     call: (client, params, options) =>
       client.flex.autoInvest(params as unknown as FlexAutoInvestParams, options),
+    reconcile: FLEX_AUTO_INVEST_RECONCILER,
     summary: "Switch reinvesting the daily earnings on or off (enabled is required)",
     answer: "Set",
   },

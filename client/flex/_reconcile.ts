@@ -66,6 +66,25 @@ export async function findTransaction(
   error: FlexFailure,
   options: { toleranceMs?: number },
 ): Promise<FlexTransaction | null> {
+  return (await findTransactions(readPage, error, options))[0] ?? null;
+}
+
+/**
+ * Every history row a failed flex invest, withdraw or close may have made,
+ * the one closest to the attempt first (ties: the first read); empty if
+ * there provably is none.
+ *
+ * @throws {TypeError} If `error` is not from one of those or lacks what is needed.
+ * @throws {RangeError} If `toleranceMs` is negative, or the history cannot
+ *   be read far enough to be sure.
+ */
+export async function findTransactions(
+  readPage: (
+    params: FlexHistoryParams & { limit: number; offset: number },
+  ) => Promise<FlexPage<FlexTransaction>>,
+  error: FlexFailure,
+  options: { toleranceMs?: number },
+): Promise<FlexTransaction[]> {
   const actionTypes = MOVES[error?.requestPath];
   if (!actionTypes) {
     throw new TypeError(
@@ -77,7 +96,7 @@ export async function findTransaction(
       ),
     );
   }
-  if (error.outcome === "not_executed") return null;
+  if (error.outcome === "not_executed") return [];
   const { plan, amount } = error.params ?? {};
   assertIdentifier(plan, "params.plan");
   // A close takes the whole position: its amount is WhiteBIT's, not the call's.
@@ -85,7 +104,7 @@ export async function findTransaction(
   if (!anyAmount) assertDecimalAmount(amount, "params.amount");
   const { attempted, earliest } = attemptWindow("find transaction", error.attemptedAt, options);
   const wanted = plan.toLowerCase();
-  let best: FlexTransaction | null = null;
+  const found: FlexTransaction[] = [];
   try {
     // Every row of the plan and types since `earliest`, filtered by WhiteBIT
     // and checked again here, to a page shorter than asked.
@@ -106,11 +125,9 @@ export async function findTransaction(
         row.planId.toLowerCase() === wanted && actionTypes.includes(row.actionType) &&
         row.createdAt >= earliest &&
         // A withdrawal may be written negative: the sizes are compared.
-        (anyAmount || compareDecimal(row.amount.replace("-", ""), amount as string) === 0) &&
-        (best === null ||
-          Math.abs(row.createdAt - attempted) < Math.abs(best.createdAt - attempted))
+        (anyAmount || compareDecimal(row.amount.replace("-", ""), amount as string) === 0)
       ) {
-        best = row;
+        found.push(row);
       }
     }
   } catch (cause) {
@@ -120,5 +137,7 @@ export async function findTransaction(
       { cause },
     );
   }
-  return best;
+  return found.sort((a, b) =>
+    Math.abs(a.createdAt - attempted) - Math.abs(b.createdAt - attempted)
+  );
 }

@@ -275,3 +275,52 @@ Deno.test("createApp refuses a lease too short to send in, or longer than a key 
   }
   appOn({ idempotencyLeaseMs: 20_000 });
 });
+
+for (const [name, open] of STORES) {
+  Deno.test(`${name}: flex calls whose holder died: an invest found by its history row, a withdrawal carried out once, auto-invest found as set`, async () => {
+    const clock = { now: Date.now() };
+    await using stores = await open(() => clock.now);
+    const { sandbox, instance } = fleet(stores.store, clock);
+    const plan = sandbox.flexPlans[0].id;
+    const post = (app: ReturnType<typeof instance>, path: string, json: unknown, key: string) =>
+      app.call(path, { method: "POST", json, headers: { "idempotency-key": key } });
+    const survivor = instance();
+    strictEqual(
+      (await post(survivor, "/v1/flex/invest", { plan, amount: "300" }, "f-0")).status,
+      201,
+    );
+    const moves = [
+      ["/v1/flex/invest", { plan, amount: "50" }, "after"],
+      ["/v1/flex/withdraw", { plan, amount: "20" }, "before"],
+      ["/v1/flex/auto-invest", { plan, enabled: true }, "after"],
+    ] as const;
+    const held = moves.map(([path, json, when], i) => {
+      const wire = holding(1, when);
+      return { wire, response: post(instance(wire.wrap), path, json, `f-${i + 1}`) };
+    });
+    await Promise.all(held.map(({ wire }) => wire.held));
+    const rowsBefore = sandbox.flexHistory.length;
+    clock.now += LEASE_MS;
+    const answers = [];
+    for (const [i, [path, json]] of moves.entries()) {
+      const response = await post(survivor, path, json, `f-${i + 1}`);
+      answers.push([response.status, response.headers.get("idempotent-reconciled")]);
+      if (i === 0) {
+        const { transactionId } = await response.json();
+        const row = sandbox.flexHistory.find((r) => r.amount === "50");
+        strictEqual(transactionId, row?.transaction_id, "the invest's own row");
+      } else await response.body?.cancel();
+    }
+    deepStrictEqual(answers, [[201, "found"], [201, "not-found"], [204, "found"]]);
+    strictEqual(sandbox.flexHistory.length, rowsBefore + 1, "only the withdrawal was made now");
+    for (const { wire, response } of held) {
+      wire.open();
+      await (await response).body?.cancel();
+    }
+    strictEqual(sandbox.flexHistory.length, rowsBefore + 1, "the late withdrawal is never resent");
+    deepStrictEqual(
+      sandbox.flexInvestments.map((p) => [p.invested, p.withAutoReinvest]),
+      [["330", true]],
+    );
+  });
+}

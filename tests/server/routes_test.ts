@@ -161,3 +161,9 @@ Deno.test("OpenAPI: the routes of the table, their parameters and bodies from EN
 
 const schemasOf = (params: Record<string, { schema: unknown }>) =>
   Object.fromEntries(Object.entries(params).map(([name, { schema }]) => [name, schema]));
+
+Deno.test("routes: every route that honours Idempotency-Key names its reconciliation, and only those", () => {
+  for (const route of ROUTES) {
+    strictEqual(route.reconcile !== undefined, route.idempotent, `${route.method} ${route.path}`);
+  }
+});

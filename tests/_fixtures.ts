@@ -473,13 +473,11 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
 /**
  * The sandbox on 127.0.0.1 behind a proxy that can make the server calling
  * it "die" mid-call: `hang(path)` makes the next request to that WhiteBIT
- * path be carried out by the sandbox, its answer never sent (the
- * connection is held open until the proxy is disposed). `hung` resolves
- * once it has been carried out.
+ * path be carried out by the sandbox, its answer held (the connection kept
+ * open) until `release()` or dispose, and resolves once it was carried out.
  */
 export function hangingSandbox(sandbox: WhiteBitSandbox) {
   let armed: { path: string; carriedOut: () => void } | undefined;
-  let hung = Promise.resolve();
   const released = Promise.withResolvers<void>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -503,10 +501,11 @@ export function hangingSandbox(sandbox: WhiteBitSandbox) {
     hang(path: string): Promise<void> {
       const { promise, resolve } = Promise.withResolvers<void>();
       armed = { path, carriedOut: resolve };
-      return hung = promise;
+      return promise;
     },
-    get hung() {
-      return hung;
+    /** Sends the answers held. */
+    release(): void {
+      released.resolve();
     },
     async [Symbol.asyncDispose]() {
       released.resolve();

@@ -172,6 +172,11 @@ export interface Miniflare {
     url: string,
     init?: { method?: string; headers?: Record<string, string>; body?: string },
   ): Promise<Response>;
+  /** A Durable Object namespace bound to the Worker, usable from here. */
+  getDurableObjectNamespace(binding: string): Promise<{
+    idFromName(name: string): unknown;
+    get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
+  }>;
   dispose(): Promise<void>;
 }
 
@@ -182,7 +187,27 @@ export type MiniflareConstructor = new (options: {
   compatibilityDate: string;
   cf: false;
   bindings?: Record<string, string>;
+  durableObjects?: Record<string, { className: string; useSQLite?: boolean }>;
+  /** A folder that keeps Durable Objects' storage across restarts. */
+  durableObjectsPersist?: string;
 }) => Miniflare;
+
+const SERVER = new URL("../../server.ts", import.meta.url).pathname;
+
+/**
+ * The Worker bundle of server.ts, as the README deploys it (`deno bundle
+ * --platform=browser`), written to `dir/worker.js`; its text.
+ */
+export async function bundleWorker(dir: string, signal: AbortSignal): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform=browser", "-o", `${dir}/worker.js`, SERVER],
+    stdout: "piped",
+    stderr: "piped",
+    signal,
+  }).output();
+  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  return await Deno.readTextFile(`${dir}/worker.js`);
+}
 
 /** workerd refuses a date newer than its binary (2026-05-03 for the pinned one). */
 export const WORKERD_COMPATIBILITY_DATE = "2026-04-26";

@@ -7,25 +7,14 @@ import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
 import {
   beforeDeadline,
+  bundleWorker,
   loadMiniflare,
   type Miniflare,
   WORKERD_COMPATIBILITY_DATE,
 } from "./harness.ts";
 
-const SERVER = new URL("../../server.ts", import.meta.url).pathname;
 const DEADLINE_MS = 90_000;
 const TOKEN = "worker-caller-token";
-
-async function bundleWorker(dir: string, signal: AbortSignal): Promise<string> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--platform=browser", "-o", `${dir}/worker.js`, SERVER],
-    stdout: "piped",
-    stderr: "piped",
-    signal,
-  }).output();
-  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
-  return await Deno.readTextFile(`${dir}/worker.js`);
-}
 
 Deno.test("Cloudflare Workers: server.ts's Worker bundle in workerd invests through the sandbox", async () => {
   const dir = await Deno.makeTempDir({ prefix: "whitebit-worker-" });

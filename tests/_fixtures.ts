@@ -449,6 +449,12 @@ export async function startServe(
         JSON.parse(line)
       );
     },
+    /** Everything it printed, stdout then stderr, once it has stopped. */
+    async printed(): Promise<string> {
+      await stop();
+      await drain;
+      return `${await log}${output.join("")}${later.join("")}`;
+    },
     async [Symbol.asyncDispose]() {
       await stop();
       await drain;

@@ -1,14 +1,25 @@
 /**
  * Fixture of the secret-leak scan (tests/reliability/secret_leaks.ts): makes
  * the client fail in every way against a sandbox on 127.0.0.1, prints each
- * error every way a program might, then lets the last one escape uncaught so
- * that the runtime prints it too. Arguments: the API key and the secret.
+ * error and each `onEvent` event every way a program might, then lets the
+ * last error escape uncaught so that the runtime prints it too. Arguments:
+ * the API key and the secret.
  *
  * @module
  */
 
-import { WhiteBitClient } from "../../mod.ts";
+import { WhiteBitClient, type WhiteBitEvent } from "../../mod.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
+
+/** Every kind of event printed, by kind. */
+const events: Record<string, number> = {};
+/** An audit hook that prints each event every way: the scan reads all of it. */
+function onEvent(event: WhiteBitEvent): void {
+  events[event.type] = (events[event.type] ?? 0) + 1;
+  console.log(event);
+  console.log(JSON.stringify(event), String(event));
+  console.log(Deno.inspect(event, { depth: 10, showHidden: true, getters: true }));
+}
 
 const [apiKey, apiSecret] = Deno.args;
 const sandbox = new WhiteBitSandbox({
@@ -16,7 +27,13 @@ const sandbox = new WhiteBitSandbox({
 });
 await using server = sandbox.listen();
 const planId = sandbox.plans[0].id;
-const client = new WhiteBitClient({ apiKey, apiSecret, baseUrl: server.url, timeoutMs: 50 });
+const client = new WhiteBitClient({
+  apiKey,
+  apiSecret,
+  baseUrl: server.url,
+  timeoutMs: 50,
+  onEvent,
+});
 console.log(client);
 console.log(JSON.stringify(client), String(client));
 
@@ -25,7 +42,7 @@ const failures: (() => Promise<unknown>)[] = [
   () => client.invest({ planId: "no-such-plan", amount: "10" }), // 400
   () => client.invest({ planId, amount: "1e3" }), // RangeError, nothing sent
   () =>
-    new WhiteBitClient({ apiKey, apiSecret: "wrong", baseUrl: server.url }).invest({
+    new WhiteBitClient({ apiKey, apiSecret: "wrong", baseUrl: server.url, onEvent }).invest({
       planId,
       amount: "10",
     }), // 401
@@ -64,4 +81,5 @@ for (const fail of failures) {
 }
 await sandbox.settled();
 console.log(`printed ${printed} errors of ${failures.length} failures`);
+console.log(`printed events: ${JSON.stringify(events)}`);
 throw last;

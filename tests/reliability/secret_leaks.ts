@@ -1,9 +1,12 @@
-// Reliability: a secret-leak scan over what the demo, the unit tests and a
-// program printing every kind of error (and dying of one) actually print, each
-// run as its own process: 0 occurrences of a secret or a full API key.
+// Reliability: a secret-leak scan over what the demo, the unit tests, a
+// program printing every kind of error and audit event (and dying of an
+// error), and the server's access log with its client events actually
+// print, each run as its own process: 0 occurrences of a secret, a caller's
+// token or a full API key.
 
-import { ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
+import { startServe } from "../_fixtures.ts";
 import { assertNoSecrets } from "../_leak_scan.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -51,7 +54,60 @@ Deno.test("every kind of error, printed every way and thrown uncaught, shows no 
   const [, printed, total] = /printed (\d+) errors of (\d+) failures/.exec(output) ?? [];
   ok(Number(total) >= 10 && printed === total, output);
   ok(output.includes("error: Uncaught"), output);
-  assertNoSecrets(output, { "the secret": apiSecret, "the API key": apiKey }, "printed errors");
+  const events = JSON.parse(/printed events: (\{.*\})/.exec(output)?.[1] ?? "{}");
+  ok(events.request >= 9 && events.response >= 5 && events.error >= 8, JSON.stringify(events));
+  assertNoSecrets(
+    output,
+    { "the secret": apiSecret, "the API key": apiKey },
+    "printed errors and events",
+  );
+});
+
+Deno.test("the server's access log, with the client's events of each request, shows no secret", async () => {
+  const apiKey = "LEAKSCAN-SERVER-KEY-8d4a61";
+  const apiSecret = "LEAKSCAN-SERVER-SECRET-3e9b07c2";
+  const token = "LEAKSCAN-CALLER-TOKEN-51c0";
+  const sandbox = new WhiteBitSandbox({
+    accounts: [{ apiKey, apiSecret, balances: { USDT: "1000" } }],
+  });
+  await using wire = sandbox.listen();
+  const printed: string[] = [];
+  for (const secret of [apiSecret, "LEAKSCAN-WRONG-SECRET-0a7f"]) {
+    await using serve = await startServe({
+      WHITEBIT_API_KEY: apiKey,
+      WHITEBIT_API_SECRET: secret,
+      WHITEBIT_BASE_URL: wire.url,
+      LENDING_API_TOKENS: token,
+    });
+    const invest = async (amount: string) => {
+      const response = await fetch(`${serve.url}/v1/investments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ planId: sandbox.plans[0].id, amount }),
+      });
+      await response.body?.cancel();
+      return response.status;
+    };
+    await invest("10"); // 201, or WhiteBIT's 401 with the wrong secret
+    sandbox.injectFault({ kind: "drop", afterProcessing: true });
+    await invest("20"); // 502: a failure after sending
+    await invest("5000"); // WhiteBIT's 422
+    printed.push(serve.stderr, await serve.printed());
+  }
+  const text = printed.join("\n");
+  const kinds = new Set([...text.matchAll(/"type":"(request|response|error)"/g)].map((m) => m[1]));
+  deepStrictEqual([...kinds].sort(), ["error", "request", "response"], text);
+  ok(text.includes('"status":401') && text.includes('"error":"AuthenticationError"'), text);
+  assertNoSecrets(
+    text,
+    {
+      "the secret": apiSecret,
+      "the wrong secret": "LEAKSCAN-WRONG-SECRET-0a7f",
+      "the API key": apiKey,
+      "the caller's token": token,
+    },
+    "the server's access log",
+  );
 });
 
 Deno.test("the unit tests print none of the credentials they use", async () => {

@@ -175,7 +175,7 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
       client.baseUrl,
       options.client instanceof WhiteBitClient ? "" : options.client?.apiKey ?? "",
     ]);
-  const holder = crypto.randomUUID();
+  const instance = crypto.randomUUID();
   const deps: Deps = {
     senders: lanes
       ? leasedSenders(
@@ -185,7 +185,7 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
           scope,
           count: lanes.count,
           leaseMs: lanes.leaseMs ?? 30_000,
-          holder,
+          holder: instance,
           now,
         }),
       )
@@ -193,7 +193,7 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
     maxWaitMs,
     scope,
-    holder,
+    instance,
     leaseMs,
     now,
   };

@@ -72,8 +72,8 @@ export interface Deps {
   maxWaitMs: number;
   /** The key space of `Idempotency-Key`. */
   scope: Promise<string>;
-  /** This app instance, as a holder of idempotency keys. */
-  holder: string;
+  /** This app instance: a random id, part of every holder of its keys and lanes. */
+  instance: string;
   /** How long a key's holder holds it before others may reconcile it. */
   leaseMs: number;
   /** The clock of send deadlines, in milliseconds. */

@@ -87,6 +87,8 @@ export async function attribute(
 export interface Held {
   scoped: string;
   fingerprint: string;
+  /** This request, as the key's holder. */
+  holder: string;
   sender: Sender;
   sendBy: number;
 }
@@ -99,7 +101,7 @@ export interface Held {
  * gets the answer either way.
  *
  * @param c The request's context.
- * @param deps The app's store, key space and holder.
+ * @param deps The app's store and key space.
  * @param route The route: what a success's id is.
  * @param held The key this request holds.
  * @param result The call's answer.
@@ -112,7 +114,8 @@ export async function finish(
   held: Held,
   result: Answer,
 ): Promise<Response> {
-  const { store, holder } = deps;
+  const { store } = deps;
+  const { holder } = held;
   if (result.outcome === "not_executed") {
     // Nothing happened, so the same request may be sent again. If the store
     // fails, the key stays in flight until it is reconciled: never a second investment.
@@ -155,7 +158,7 @@ export async function finish(
  * @param c The request's context.
  * @param store The store.
  * @param scoped The scoped key.
- * @param holder This instance.
+ * @param holder This request, as the key's holder.
  */
 export async function release(
   c: Context<ServerEnv>,
@@ -180,7 +183,7 @@ export async function release(
  * @param key The scoped key.
  * @param fingerprint The request's fingerprint.
  * @param result The answer.
- * @param holder This instance: the answer is kept only while it holds the key.
+ * @param holder This request: the answer is kept only while it holds the key.
  * @returns `false` if the key was no longer this instance's.
  */
 export async function keep(

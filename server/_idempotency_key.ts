@@ -79,7 +79,9 @@ export async function idempotent(
   }
   const scoped = `${await deps.scope}:${key}`;
   const fingerprint = `${c.req.method} ${c.req.path}\n${read.canonical}`;
-  const { store, holder, leaseMs } = deps;
+  const { store, leaseMs } = deps;
+  // The lease is this request's: another request of this instance is another holder.
+  const holder = `${deps.instance} ${crypto.randomUUID()}`;
   // The send deadline runs from before the claim: never later than the store's lease.
   const sendBy = deps.now() + leaseMs - SEND_MARGIN_MS;
   let existing;
@@ -115,7 +117,7 @@ export async function idempotent(
     await release(c, store, scoped, holder);
     return answer(c, sender);
   }
-  const held: Held = { scoped, fingerprint, sender, sendBy };
+  const held: Held = { scoped, fingerprint, holder, sender, sendBy };
   if (existing?.state === "taken_over") {
     return await reconcile(c, deps, route, held, existing.lease, call);
   }

@@ -39,7 +39,7 @@ import type { Made, Route } from "./_routes.ts";
  * that took its key over.
  *
  * @param c The request's context.
- * @param deps The app's store, key space, holder and lease.
+ * @param deps The app's store, key space and lease.
  * @param route The route: how to reconcile it.
  * @param held The key, now this request's, its client and send deadline.
  * @param previous The lease of the holder that died.
@@ -91,7 +91,7 @@ async function found(
   const response: Answer = route.status === 204
     ? { status: 204, body: "", contentType: "" }
     : { status: route.status, body: JSON.stringify(item.body), contentType: "application/json" };
-  const kept = await keep(deps.store, held.scoped, held.fingerprint, response, deps.holder)
+  const kept = await keep(deps.store, held.scoped, held.fingerprint, response, held.holder)
     .catch(() => {
       c.set(
         "warning",

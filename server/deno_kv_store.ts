@@ -30,6 +30,33 @@ import {
   type RecordEntry,
 } from "./_records.ts";
 
+/** How long a step waits in all for a database that another process holds locked. */
+const LOCKED_WAIT_MS = 10_000;
+
+/**
+ * Runs one read-decide-write step until it commits (`undefined`: a check
+ * failed because another writer came first, so it reads again). A local KV
+ * file shared by several processes answers "database is locked" while
+ * another writes (SQLite's busy signal: nothing was written); the step is
+ * tried again after a short random pause, for at most 10 s in all, then the
+ * error is thrown (the server answers 503, nothing sent).
+ */
+async function transact<T>(step: () => Promise<{ value: T } | undefined>): Promise<T> {
+  const since = Date.now();
+  for (let tries = 0;; tries++) {
+    try {
+      const done = await step();
+      if (done) return done.value;
+    } catch (error) {
+      const locked = error instanceof Error && /database is locked/i.test(error.message);
+      if (!locked || Date.now() - since > LOCKED_WAIT_MS) throw error;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(50, 2 ** Math.min(tries, 6)))
+      );
+    }
+  }
+}
+
 /**
  * Options of {@linkcode DenoKvIdempotencyStore}.
  *
@@ -108,7 +135,7 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
     lease?: IdempotencyLeaseRequest,
   ): Promise<IdempotencyRecord | undefined> {
     const kvKey = [...this.#prefix, key];
-    while (true) {
+    return await transact(async () => {
       const current = await this.#kv.get<RecordEntry>(kvKey);
       const { answer, write } = claimEntry(
         current.value ?? undefined,
@@ -117,13 +144,13 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
         lease,
         this.#now(),
       );
-      if (!write) return answer;
+      if (!write) return { value: answer };
       const result = await this.#kv.atomic()
         .check(current)
         .set(kvKey, write, { expireIn: ttlMs })
         .commit();
-      if (result.ok) return answer;
-    }
+      return result.ok ? { value: answer } : undefined;
+    });
   }
 
   /**
@@ -155,7 +182,7 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
     holder?: string,
   ): Promise<boolean> {
     const kvKey = [...this.#prefix, key];
-    while (true) {
+    return await transact(async () => {
       const current = await this.#kv.get<RecordEntry>(kvKey);
       const entry = completeEntry(
         current.value ?? undefined,
@@ -165,13 +192,13 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
         holder,
         this.#now(),
       );
-      if (!entry) return false;
+      if (!entry) return { value: false };
       const result = await this.#kv.atomic()
         .check(current)
         .set(kvKey, entry, { expireIn: ttlMs })
         .commit();
-      if (result.ok) return true;
-    }
+      return result.ok ? { value: true } : undefined;
+    });
   }
 
   /**
@@ -195,12 +222,12 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
    */
   async release(key: string, holder?: string): Promise<boolean> {
     const kvKey = [...this.#prefix, key];
-    while (true) {
+    return await transact(async () => {
       const current = await this.#kv.get<RecordEntry>(kvKey);
-      if (!holds(current.value ?? undefined, holder)) return false;
+      if (!holds(current.value ?? undefined, holder)) return { value: false };
       const result = await this.#kv.atomic().check(current).delete(kvKey).commit();
-      if (result.ok) return true;
-    }
+      return result.ok ? { value: true } : undefined;
+    });
   }
 }
 
@@ -278,7 +305,7 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
   async acquire(request: NonceLaneRequest): Promise<number | undefined> {
     const meta = [...this.#prefix, request.scope, "count"];
     const lanePrefix = [...this.#prefix, request.scope, "lane"];
-    while (true) {
+    return await transact(async () => {
       const count = await this.#kv.get<number>(meta);
       const entries = new Map<number, Deno.KvEntry<LaneEntry>>();
       for await (const entry of this.#kv.list<LaneEntry>({ prefix: lanePrefix })) {
@@ -287,7 +314,7 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
       const lanes = new Map([...entries].map(([index, entry]) => [index, entry.value]));
       const now = this.#now();
       const index = pickLane(request.count, count.value ?? undefined, lanes, request.holder, now);
-      if (index === undefined) return undefined;
+      if (index === undefined) return { value: undefined };
       const key = [...lanePrefix, index];
       // Every acquire rewrites the count, so acquires never interleave; the
       // lane's own entry is checked against a renewal meanwhile.
@@ -297,8 +324,8 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
         .set(meta, request.count)
         .set(key, { holder: request.holder, expires: now + request.leaseMs })
         .commit();
-      if (result.ok) return index;
-    }
+      return result.ok ? { value: index } : undefined;
+    });
   }
 
   /**
@@ -348,14 +375,14 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
     expires: (entry: LaneEntry) => number,
   ): Promise<boolean> {
     const key = [...this.#prefix, request.scope, "lane", request.index];
-    while (true) {
+    return await transact(async () => {
       const current = await this.#kv.get<LaneEntry>(key);
-      if (current.value?.holder !== request.holder) return false;
+      if (current.value?.holder !== request.holder) return { value: false };
       const result = await this.#kv.atomic()
         .check(current)
         .set(key, { holder: request.holder, expires: expires(current.value) })
         .commit();
-      if (result.ok) return true;
-    }
+      return result.ok ? { value: true } : undefined;
+    });
   }
 }

@@ -125,6 +125,37 @@ for (const [name, open] of STORES) {
     deepStrictEqual(await (await survivor.invest(BODY, KEY)).json(), { id });
   });
 
+  Deno.test(`${name}: one instance, two requests: when the slow first one gives up, the key stays the second's, in flight`, async () => {
+    const clock = { now: Date.now() };
+    await using stores = await open(() => clock.now);
+    const { sandbox, instance } = fleet(stores.store, clock);
+    // The first two invests on the wire wait, each until opened.
+    const gates = [Promise.withResolvers<void>(), Promise.withResolvers<void>()];
+    const arrived = [Promise.withResolvers<void>(), Promise.withResolvers<void>()];
+    let invests = 0;
+    const app = instance((fetch) => async (input, init) => {
+      const n = input.endsWith(PATHS.invest) ? invests++ : -1;
+      if (n === 0 || n === 1) {
+        arrived[n].resolve();
+        await gates[n].promise;
+      }
+      return await fetch(input, init);
+    });
+    const slow = app.invest(BODY, KEY); // its invest waits on the wire
+    await arrived[0].promise;
+    clock.now += LEASE_MS;
+    const second = app.invest(BODY, KEY); // takes the key over, finds nothing, invests: waits too
+    await arrived[1].promise;
+    gates[0].resolve(); // the first reaches WhiteBIT too late: refused, and gives the key up
+    strictEqual((await slow).status, 503);
+    const third = await app.invest(BODY, KEY);
+    strictEqual(third.status, 409, "the key is still the second's");
+    await third.body?.cancel();
+    gates[1].resolve();
+    const { id } = await (await second).json();
+    deepStrictEqual(sandbox.investments.map((investment) => investment.id), [id]);
+  });
+
   Deno.test(`${name}: an investment of the same plan and amount made for another key is never taken for this key's`, async () => {
     const clock = { now: Date.now() };
     await using stores = await open(() => clock.now);

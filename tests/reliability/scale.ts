@@ -20,6 +20,9 @@ const IN_FLIGHT = 32;
 const SEED = 20_261_201;
 const DEADLINE_MS = 240_000;
 
+/** Each operation its own amount, so the ledger tells them apart: 1.0000, 1.0001, … */
+const amountOf = (index: number) => (1 + index / 10_000).toFixed(4);
+
 interface Tally {
   sent: number;
   created: number;
@@ -102,32 +105,37 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
       else tally.created++;
       return body.id;
     }
-    console.error(`DEBUG ${key} at ${at}: ${response.status} ${body.type} ${body.detail}`);
     if (response.status === 409) tally.conflicts++;
     else if (response.status === 503 && body.outcome === "not_executed") tally.notExecuted++;
     else unexpected.push(`${key}: ${response.status} ${body.type} ${body.detail}`);
     return undefined;
   };
 
-  /** Sends key `key` until it is answered with an investment; a quarter also go to a second instance at once. */
+  /** Sends key `key` until it is answered with an investment, first to `at`, then anywhere. */
+  const answerOf = async (key: string, amount: string, at: number): Promise<string> => {
+    for (let tries = 0;; tries++) {
+      ok(!deadline.aborted, `${key}: no answer before the deadline`);
+      const id = await attempt(at, key, amount);
+      if (id) return id;
+      await new Promise((resolve) => setTimeout(resolve, 100 + 100 * Math.min(tries, 10)));
+      at = Math.floor(random() * INSTANCES);
+    }
+  };
+
+  /** One operation: round-robin, a quarter also sent at once to another instance, some again later. */
   const operate = async (index: number) => {
     const key = `scale-${index}`;
-    const amount = (1 + index / 10_000).toFixed(4); // each its own: the ledger tells them apart
-    let at = index % INSTANCES;
+    const amount = amountOf(index);
+    const at = index % INSTANCES;
     const twin = random() < 0.25
       ? attempt((at + 1 + Math.floor(random() * (INSTANCES - 1))) % INSTANCES, key, amount)
       : undefined;
-    for (let tries = 0; !answers.has(key); tries++) {
-      ok(!deadline.aborted, `${key}: no answer before the deadline`);
-      const id = await attempt(at, key, amount);
-      if (id) answers.set(key, id);
-      else await new Promise((resolve) => setTimeout(resolve, 100 + 100 * Math.min(tries, 10)));
-      at = Math.floor(random() * INSTANCES);
-    }
+    const id = await answerOf(key, amount, at);
+    answers.set(key, id);
     const twinId = await twin;
-    if (twinId) strictEqual(twinId, answers.get(key), `${key}: the twin got another investment`);
+    if (twinId) strictEqual(twinId, id, `${key}: the twin got another investment`);
     if (random() < 0.1) {
-      strictEqual(await attempt(Math.floor(random() * INSTANCES), key, amount), answers.get(key));
+      strictEqual(await answerOf(key, amount, Math.floor(random() * INSTANCES)), id);
     }
   };
 
@@ -162,7 +170,7 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
     const index = Number(key.slice("scale-".length));
     strictEqual(
       ledger.find((investment) => investment.id === id)?.amount,
-      (1 + index / 10_000).toFixed(4).replace(/0+$/, "").replace(/\.$/, ""),
+      amountOf(index),
       `${key}: its own amount`,
     );
   }

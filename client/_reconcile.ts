@@ -125,8 +125,6 @@ export async function findInvestments(
   const found: Investment[] = [];
   let previous = Infinity;
   let newestFirst = true;
-  const closest = () =>
-    found.sort((a, b) => Math.abs(a.created - attempted) - Math.abs(b.created - attempted));
   // Full pages from the newest: 101 of them reach the last offset served.
   for (let offset = 0;; offset += MAX_LIMIT) {
     const { records, limit, offset: served } = await reader.page(offset, ticker);
@@ -143,9 +141,19 @@ export async function findInvestments(
       }
     }
     // The whole history read, or newest first and back past the attempt.
-    if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) return closest();
+    if (records.length < MAX_LIMIT || (newestFirst && previous < earliest)) {
+      return closestFirst(found, (investment) => investment.created, attempted);
+    }
     if (offset === MAX_OFFSET) throw tooLittle(earliest);
   }
+}
+
+/**
+ * `found` sorted by how close each one's time is to `attempted` (Unix
+ * seconds), the closest first; ties keep their order.
+ */
+export function closestFirst<T>(found: T[], time: (item: T) => number, attempted: number): T[] {
+  return found.sort((a, b) => Math.abs(time(a) - attempted) - Math.abs(time(b) - attempted));
 }
 
 /** The error when the history WhiteBIT serves cannot settle it: the outcome stays unknown. */

@@ -206,11 +206,7 @@ export class Transport {
         const nonce = this.clock.next();
         if (nonce.waitMs > 0) await waiting.pause(nonce.waitMs);
         const { request, headers, body } = await this.#sign(path, params, nonce);
-        exchange.call.beforeSend?.({
-          requestPath: path,
-          nonce: nonce.nonce,
-          attemptedAt: request.attemptedAt!,
-        });
+        exchange.call.beforeSend?.();
         return await this.#exchange(request, {
           method: "POST",
           headers,
@@ -321,10 +317,21 @@ export class Transport {
     init: RequestInit,
     exchange: Exchange<T>,
   ): Promise<T> {
-    if (!this.#onEvent && !exchange.call.onEvent) return await this.#send(request, init, exchange);
+    const hooks = [this.#onEvent, exchange.call.onEvent].filter((hook) => hook !== undefined);
+    if (!hooks.length) return await this.#send(request, init, exchange);
     const { requestPath, nonce } = request;
     const started = performance.now();
-    const emit = (event: WhiteBitEvent) => this.#emit(event, exchange.call);
+    // Each hook its own copy: one that edits its event (a redacting logger) cannot change what is
+    // signed, reconciled or seen by the other; what a hook throws never reaches the call.
+    const emit = (event: WhiteBitEvent) => {
+      for (const hook of hooks) {
+        try {
+          hook(structuredClone(event));
+        } catch {
+          // an audit hook must not change a call's result
+        }
+      }
+    };
     emit({
       type: "request",
       method: init.method ?? "GET",
@@ -332,7 +339,7 @@ export class Transport {
       params: request.params ?? {},
     });
     try {
-      return await this.#send(request, init, exchange, started);
+      return await this.#send(request, init, exchange, emit, started);
     } catch (error) {
       const { name, outcome, status } = error as WhiteBitError;
       emit({
@@ -348,28 +355,13 @@ export class Transport {
     }
   }
 
-  /**
-   * Hands an event to the client's `onEvent`, then the call's, each its own
-   * copy: a hook that edits its event (a redacting logger) cannot change
-   * what is signed, reconciled or seen by the other. What a hook throws
-   * never reaches the call.
-   */
-  #emit(event: WhiteBitEvent, call: CallOptions): void {
-    for (const hook of [this.#onEvent, call.onEvent]) {
-      try {
-        hook?.(structuredClone(event));
-      } catch {
-        // an audit hook must not change a call's result
-      }
-    }
-  }
-
-  /** Sends one request and reads its answer, with `started` set when events are on. */
+  /** Sends one request and reads its answer; `emit` and `started` are set when events are on. */
   async #send<T>(
     request: RequestFacts,
     init: RequestInit,
     exchange: Exchange<T>,
-    started?: number,
+    emit?: (event: WhiteBitEvent) => void,
+    started = 0,
   ): Promise<T> {
     const { signal } = exchange.call;
     const path = request.requestPath;
@@ -426,16 +418,14 @@ export class Transport {
     }
     const { text, cut } = answer;
     const answered = { ...request, status: response.status, requestId: requestIdOf(response) };
-    if (started !== undefined) {
-      this.#emit({
-        type: "response",
-        requestPath: path,
-        nonce: request.nonce,
-        status: answered.status,
-        requestId: answered.requestId,
-        durationMs: performance.now() - started,
-      }, exchange.call);
-    }
+    emit?.({
+      type: "response",
+      requestPath: path,
+      nonce: request.nonce,
+      status: answered.status,
+      requestId: answered.requestId,
+      durationMs: performance.now() - started,
+    });
     if (cut && response.ok) {
       throw failed(
         WhiteBitError,

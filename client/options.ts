@@ -163,7 +163,7 @@ export interface CallOptions {
    * call rejects with what it threw: the last check that the caller may
    * still send, such as a lease that must not have run out.
    */
-  beforeSend?: (request: { requestPath: string; nonce: number; attemptedAt: number }) => void;
+  beforeSend?: () => void;
 }
 
 /**

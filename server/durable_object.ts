@@ -57,6 +57,7 @@ import {
  * ```
  */
 export interface DurableObjectStateLike {
+  /** The object's storage: SQLite (a `new_sqlite_classes` migration) and its alarm. */
   storage: {
     sql: {
       exec(query: string, ...bindings: (string | number | null)[]): {
@@ -88,7 +89,9 @@ export interface DurableObjectStateLike {
  * ```
  */
 export interface DurableObjectNamespaceLike {
+  /** The id of the object named `name`: the same name, the same object, everywhere. */
   idFromName(name: string): unknown;
+  /** A stub that sends requests to the object of `id`. */
   get(id: unknown): { fetch(input: string, init?: RequestInit): Promise<Response> };
 }
 

@@ -28,8 +28,13 @@ const BUDGET_BYTES = { fixed: 7_000, flex: 9_000 };
  */
 const CCXT_GZIP_BYTES = 1_502_961;
 
-/** The ceiling this check fails above: 10,432 bytes measured with flex in, plus 1.5%. */
-const CEILING_BYTES = 10_600;
+/**
+ * The ceiling this check fails above: 10,432 bytes measured with flex in,
+ * plus 1.5%; raised by 100 bytes for what the server's fleet work needs of
+ * the client (issue 12: a call's own `onEvent` and `beforeSend`, and every
+ * reconciliation candidate rather than the closest only), measured at 10,658.
+ */
+const CEILING_BYTES = 10_700;
 
 const ROOT = new URL("../", import.meta.url);
 const withFlex = await Deno.stat(new URL("client/flex/", ROOT)).then(

@@ -25,7 +25,7 @@
 import { compareDecimal } from "../_decimal.ts";
 import type { WhiteBitError } from "../errors.ts";
 import { walk } from "../_pages.ts";
-import { attemptWindow } from "../_reconcile.ts";
+import { attemptWindow, closestFirst } from "../_reconcile.ts";
 import { assertDecimalAmount, assertIdentifier, mustBe } from "../_validate.ts";
 import { FLEX_PATHS } from "./_paths.ts";
 import {
@@ -137,7 +137,5 @@ export async function findTransactions(
       { cause },
     );
   }
-  return found.sort((a, b) =>
-    Math.abs(a.createdAt - attempted) - Math.abs(b.createdAt - attempted)
-  );
+  return closestFirst(found, (row) => row.createdAt, attempted);
 }

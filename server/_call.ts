@@ -10,6 +10,7 @@
  * @example
  * ```ts
  * import { run } from "./_call.ts";
+ * import type { ServerEnv } from "./_answer.ts";
  * import { NonceWindowHealer } from "./_nonce_window.ts";
  * import { WhiteBitClient } from "../client.ts";
  * import { WhiteBitSandbox } from "../testing.ts";
@@ -19,7 +20,7 @@
  * const sandbox = new WhiteBitSandbox();
  * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
  * const sender = { client, healer: new NonceWindowHealer(client) };
- * const app = new Hono();
+ * const app = new Hono<ServerEnv>();
  * app.get("/", async (c) => {
  *   const answer = await run(c, { maxWaitMs: 1_000, now: Date.now }, sender, async (client, options) => ({
  *     status: 200,

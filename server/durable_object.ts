@@ -80,12 +80,10 @@ export interface DurableObjectStateLike {
  *   DurableObjectIdempotencyStore,
  * } from "@lending/whitebit/server";
  *
- * export default {
- *   fetch(_request: Request, env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
- *     const store = new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY);
- *     return new Response(String(store instanceof DurableObjectIdempotencyStore));
- *   },
- * };
+ * // The store on a Worker's binding.
+ * function storeOf(env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
+ *   return new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY);
+ * }
  * ```
  */
 export interface DurableObjectNamespaceLike {
@@ -336,17 +334,18 @@ async function ask(
  *   createApp,
  *   DurableObjectIdempotencyStore,
  *   type DurableObjectNamespaceLike,
+ *   type LendingApp,
  * } from "@lending/whitebit/server";
  *
- * export default {
- *   fetch(request: Request, env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
- *     const app = createApp({ // build it once per isolate in real code
- *       tokens: ["t"],
- *       idempotencyStore: new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY),
- *     });
- *     return app.fetch(request);
- *   },
- * };
+ * // A Worker's fetch handler: one app per isolate, its keys in the Durable Object.
+ * let app: LendingApp | undefined;
+ * function handle(request: Request, env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
+ *   app ??= createApp({
+ *     tokens: ["t"],
+ *     idempotencyStore: new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY),
+ *   });
+ *   return app.fetch(request);
+ * }
  * ```
  */
 export class DurableObjectIdempotencyStore implements IdempotencyStore {
@@ -448,19 +447,20 @@ export class DurableObjectIdempotencyStore implements IdempotencyStore {
  *   DurableObjectIdempotencyStore,
  *   DurableObjectNonceLaneStore,
  *   type DurableObjectNamespaceLike,
+ *   type LendingApp,
  * } from "@lending/whitebit/server";
  *
- * export default {
- *   fetch(request: Request, env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
- *     const app = createApp({ // build it once per isolate in real code
- *       client: { apiKey: "key", apiSecret: "secret" },
- *       tokens: ["t"],
- *       idempotencyStore: new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY),
- *       nonceLanes: { count: 8, store: new DurableObjectNonceLaneStore(env.LENDING_IDEMPOTENCY) },
- *     });
- *     return app.fetch(request);
- *   },
- * };
+ * // A Worker's fetch handler: one app per isolate, its keys and lanes in the Durable Object.
+ * let app: LendingApp | undefined;
+ * function handle(request: Request, env: { LENDING_IDEMPOTENCY: DurableObjectNamespaceLike }) {
+ *   app ??= createApp({
+ *     client: { apiKey: "key", apiSecret: "secret" },
+ *     tokens: ["t"],
+ *     idempotencyStore: new DurableObjectIdempotencyStore(env.LENDING_IDEMPOTENCY),
+ *     nonceLanes: { count: 8, store: new DurableObjectNonceLaneStore(env.LENDING_IDEMPOTENCY) },
+ *   });
+ *   return app.fetch(request);
+ * }
  * ```
  */
 export class DurableObjectNonceLaneStore implements NonceLaneStore {

@@ -32,11 +32,11 @@ const IDEMPOTENCY_KEY = {
   in: "header",
   required: false,
   description:
-    'A key of 1-255 visible ASCII characters, bare or as a quoted string ("abc" is the key abc). Keys belong to the WhiteBIT account this server acts for, shared by every caller token. The same key with the same request within 24 h replays the stored answer without calling WhiteBIT (Idempotent-Replayed: true); with another request: 422; while the first is in flight: 409 with outcome unknown.',
+    'A key of 1-255 visible ASCII characters, bare or as a quoted string ("abc" is the key abc). Keys belong to the WhiteBIT account this server acts for, shared by every caller token. The same key with the same request within 24 h replays the stored answer without calling WhiteBIT (Idempotent-Replayed: true); with another request: 422; while the first is in flight: 409 with outcome unknown. If the server holding it stopped mid-call, the first retry after its lease (60 s) reconciles it: answered as the first call was (Idempotent-Reconciled: found), or carried out now (Idempotent-Reconciled: not-found).',
   schema: { type: "string", maxLength: 255 },
 };
 const BUSY = problemResponse(
-  "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s (server-busy); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All but not-configured carry outcome not_executed and Retry-After.",
+  "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s, or not before the Idempotency-Key's lease would run out (server-busy); this instance holds no nonce lane of the key (nonce-lane-unavailable); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All these but not-configured carry outcome not_executed and Retry-After. A dead server's Idempotency-Key that could not be reconciled yet (idempotency-reconciliation-failed) carries outcome unknown.",
 );
 const IN_FLIGHT = problemResponse(
   "Same Idempotency-Key in flight, or its server stopped before keeping the answer: outcome unknown, Retry-After 1",

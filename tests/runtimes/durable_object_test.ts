@@ -7,6 +7,7 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { WhiteBitSandbox } from "../../testing.ts";
+import { accountDigest } from "../../server/_idempotency_key.ts";
 import { hangingSandbox, PATHS, SERVER_ACCOUNT } from "../_fixtures.ts";
 import {
   beforeDeadline,
@@ -26,6 +27,7 @@ function worker(
   persist: string,
   upstream: string,
   sandbox: WhiteBitSandbox,
+  more: Record<string, string> = {},
 ) {
   const Miniflare = loadMiniflare();
   return new Miniflare({
@@ -38,6 +40,7 @@ function worker(
       WHITEBIT_API_SECRET: sandbox.credentials.apiSecret,
       WHITEBIT_BASE_URL: upstream,
       LENDING_API_TOKENS: TOKEN,
+      ...more,
     },
     durableObjects: {
       LENDING_IDEMPOTENCY: { className: "IdempotencyDurableObject", useSQLite: true },
@@ -55,8 +58,8 @@ async function setup() {
   });
   const proxy = hangingSandbox(sandbox);
   const contents = await bundleWorker(dir, deadline);
-  const start = async () => {
-    const mf = worker(contents, dir, `${dir}/persist`, proxy.url, sandbox);
+  const start = async (more: Record<string, string> = {}) => {
+    const mf = worker(contents, dir, `${dir}/persist`, proxy.url, sandbox, more);
     await beforeDeadline(mf.ready, deadline);
     return mf;
   };
@@ -199,6 +202,39 @@ Deno.test("Workers + Durable Object: an expired record is removed from storage b
     console.log(`  removed ${Date.now() - since} ms after it was claimed for 1500 ms`);
     strictEqual(await ask("short", 1_500), null, "the key is free again");
     strictEqual((await ask("long", 3_600_000)).state, "in_flight", "the other is untouched");
+  } finally {
+    await s.stop(mf);
+  }
+});
+
+Deno.test("Workers + Durable Object: WHITEBIT_NONCE_LANE=auto/4 leases a free lane from the Durable Object and signs only in it", async () => {
+  await using s = await setup();
+  const mf = await s.start({ WHITEBIT_NONCE_LANE: "auto/4" });
+  try {
+    // Two other instances hold lanes 0 and 1 of this key.
+    const scope = await accountDigest([s.proxy.url, s.sandbox.credentials.apiKey]);
+    const namespace = await beforeDeadline(
+      mf.getDurableObjectNamespace("LENDING_IDEMPOTENCY"),
+      s.deadline,
+    );
+    const lanes = namespace.get(namespace.idFromName(`nonce lanes ${scope}`));
+    for (const holder of ["other-a", "other-b"]) {
+      const response = await lanes.fetch("http://do/", {
+        method: "POST",
+        body: JSON.stringify({
+          op: "acquireLane",
+          request: { scope, holder, count: 4, leaseMs: 3_600_000 },
+        }),
+      });
+      await response.body?.cancel();
+    }
+    for (const amount of ["10", "11", "12", "13", "14"]) {
+      const { response, text } = await s.invest(mf, `lane-${amount}`, amount);
+      strictEqual(response.status, 201, text);
+    }
+    await s.sandbox.settled();
+    const nonces = s.sandbox.requests.filter((r) => r.path === PATHS.invest).map((r) => r.nonce!);
+    deepStrictEqual(nonces.map((nonce) => nonce % 4), [2, 2, 2, 2, 2], "lane 2: the first free");
   } finally {
     await s.stop(mf);
   }

@@ -7,7 +7,8 @@
  * ccxt's optional `protobufjs` (not installed) is left external. Sizes in
  * bytes, raw and gzipped (`CompressionStream`).
  *
- * Target: ours ≤ 12 KB (12 000 bytes).
+ * Target: ours ≤ 9 KB gzipped with flex lending (9 000 bytes; 7 000 for fixed
+ * lending alone), the budget `deno task check:bundle` reports too.
  *
  * @module
  */
@@ -86,13 +87,13 @@ for (const [name, { raw, gzip }] of Object.entries(sizes)) {
     `  ${name.padEnd(40)} ${String(raw).padStart(9)} bytes   gzip ${gzip} bytes`,
   );
 }
-const ours = sizes["ours mod.ts"].raw;
-console.log("\nRatios:");
+const ours = sizes["ours mod.ts"].gzip;
+console.log("\nRatios (gzipped):");
 console.log(
-  "  " + verdict("ours", ours / 1000, { op: "≤", bound: 12, unit: " KB" }),
+  "  " + verdict("ours, gzipped", ours / 1000, { op: "≤", bound: 9, unit: " KB" }),
 );
 for (
   const name of Object.keys(sizes).filter((name) => name.startsWith("ccxt"))
 ) {
-  console.log(`  ${name} / ours: ${fmt(sizes[name].raw / ours)}×`);
+  console.log(`  ${name} / ours: ${fmt(sizes[name].gzip / ours)}×`);
 }

@@ -54,8 +54,12 @@ export function claimEntry(
   lease: IdempotencyLeaseRequest | undefined,
   now: number,
 ): { answer: IdempotencyRecord | undefined; write?: RecordEntry } {
-  const claimed = (): RecordEntry => ({
-    record: { state: "in_flight", fingerprint, ...(lease ? { lease: leaseOf(lease, now) } : {}) },
+  const claimed = (since = now): RecordEntry => ({
+    record: {
+      state: "in_flight",
+      fingerprint,
+      ...(lease ? { lease: leaseOf(lease, since, now) } : {}),
+    },
     expires: now + ttlMs,
   });
   if (!current || current.expires <= now) return { answer: undefined, write: claimed() };
@@ -64,7 +68,12 @@ export function claimEntry(
     lease && record.state === "in_flight" && record.lease && record.lease.expiresAt <= now &&
     record.fingerprint === fingerprint
   ) {
-    return { answer: { state: "taken_over", fingerprint, lease: record.lease }, write: claimed() };
+    // The first attempt's time is kept: a taker that dies too must not narrow the next search.
+    const since = Math.min(record.lease.attemptedAt, now);
+    return {
+      answer: { state: "taken_over", fingerprint, lease: record.lease },
+      write: claimed(since),
+    };
   }
   return { answer: record };
 }
@@ -107,12 +116,16 @@ export function holds(current: RecordEntry | undefined, holder: string | undefin
     (current?.record.state === "in_flight" && current.record.lease?.holder === holder);
 }
 
-function leaseOf(request: IdempotencyLeaseRequest, now: number): IdempotencyLease {
+function leaseOf(
+  request: IdempotencyLeaseRequest,
+  attemptedAt: number,
+  now: number,
+): IdempotencyLease {
   return {
     holder: request.holder,
     endpoint: request.endpoint,
     params: request.params,
-    attemptedAt: now,
+    attemptedAt,
     expiresAt: now + request.leaseMs,
   };
 }

@@ -68,8 +68,9 @@ export interface IdempotencyLease {
   /** The call's parameters, as checked. */
   params: Record<string, unknown>;
   /**
-   * When the key was claimed, in Unix ms on the store's clock: the call is
-   * signed at or after it, so it is the attempt time reconciliation starts from.
+   * When the key was first claimed, in Unix ms on the store's clock (a
+   * takeover keeps it): every call made for the key was signed at or after
+   * it, so it is the attempt time reconciliation searches from.
    */
   attemptedAt: number;
   /** When the lease runs out, in Unix ms on the store's clock: then the key may be taken over. */

@@ -156,6 +156,41 @@ for (const [name, open] of STORES) {
     deepStrictEqual(sandbox.investments.map((investment) => investment.id), [id]);
   });
 
+  Deno.test(`${name}: takers that die too never narrow the search: the fourth finds the first holder's investment`, async () => {
+    const clock = { now: Date.now() };
+    await using stores = await open(() => clock.now);
+    const { sandbox, instance } = fleet(stores.store, clock);
+    const dies = holding(1, "after");
+    const first = instance(dies.wrap).invest(BODY, KEY); // invested; the answer never comes
+    await dies.held;
+    // Two takers die while reading WhiteBIT's history: their reads never come back.
+    const hung = Promise.withResolvers<void>();
+    const takers = [];
+    for (let i = 0; i < 2; i++) {
+      clock.now += LEASE_MS;
+      const reading = Promise.withResolvers<void>();
+      takers.push(
+        instance((fetch) => async (input, init) => {
+          if (input.endsWith(PATHS.investments)) {
+            reading.resolve(); // it took the key over and reads the history
+            await hung.promise;
+          }
+          return await fetch(input, init);
+        }).invest(BODY, KEY),
+      );
+      await reading.promise;
+    }
+    clock.now += LEASE_MS; // 3 leases after the attempt: far past findInvestment's 60 s
+    const found = await instance().invest(BODY, KEY);
+    strictEqual(found.headers.get("idempotent-reconciled"), "found");
+    deepStrictEqual(await found.json(), { id: sandbox.investments[0].id });
+    strictEqual(sandbox.investments.length, 1, "never a second investment");
+    hung.resolve();
+    dies.open();
+    await Promise.all([first, ...takers].map(async (r) => (await r).body?.cancel()));
+    strictEqual(sandbox.investments.length, 1);
+  });
+
   Deno.test(`${name}: an investment of the same plan and amount made for another key is never taken for this key's`, async () => {
     const clock = { now: Date.now() };
     await using stores = await open(() => clock.now);

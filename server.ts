@@ -18,8 +18,9 @@
  * {@linkcode IdempotencyDurableObject} from the Worker), in Deno KV on Deno
  * Deploy or where `LENDING_DENO_KV` says, else in the isolate's memory.
  * Run as `deno serve server.ts`, it says at start, in one line on stderr,
- * which settings are unset, invalid or unreadable, and on SIGTERM gives its
- * leased nonce lane up before it exits.
+ * which settings are unset, invalid or unreadable. A Deno process whose
+ * default export leases a nonce lane gives it up on SIGTERM or SIGINT
+ * before it exits.
  *
  * @example In process, against the sandbox
  * ```ts
@@ -161,8 +162,18 @@ function configure(env: unknown): Promise<Configured> {
   configuredSignature = signature;
   configured = build(plan(settings, namespace));
   previous?.then(({ app }) => app.close()).catch(() => {});
+  // A Deno process that leases a nonce lane gives it up on SIGTERM or SIGINT before it exits,
+  // whatever its entry (`deno serve server.ts`, or a main.ts re-exporting this).
+  configured.then(({ leasesLanes }) => {
+    if (leasesLanes && !stopsOnSignals) {
+      stopsOnSignals = true;
+      stopOnSignals(() => handler.close());
+    }
+  }, () => {});
   return configured;
 }
+
+let stopsOnSignals = false;
 
 /** What the settings say, checked at once: everything but opening Deno KV. */
 interface Plan {
@@ -296,8 +307,7 @@ const handler: LendingApp = {
 export default handler;
 
 // `deno serve server.ts`: say at once what is missing, rather than at the first request
-// (and once more if Deno KV then fails to open); on SIGTERM or SIGINT, give the nonce lane
-// up before exiting.
+// (and once more if Deno KV then fails to open).
 if (import.meta.main) {
   const { settings, invalid } = plan(readSettings(undefined), undefined);
   const line = describeSettings(settings, invalid);
@@ -306,6 +316,5 @@ if (import.meta.main) {
     if (ready.invalid.length > invalid.length) {
       console.error(describeSettings(ready.settings, ready.invalid));
     }
-    if (ready.leasesLanes) stopOnSignals(() => handler.close());
   });
 }

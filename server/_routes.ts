@@ -145,8 +145,6 @@ export interface Made {
   body: unknown;
   /** Its id, when another call could have made it too (see {@linkcode Reconciler.idOf}). */
   id?: string;
-  /** When WhiteBIT created it, in Unix seconds on WhiteBIT's clock. */
-  created?: number;
 }
 
 /** An investment, found by its plan, amount and time: each is the answer of one key only. */
@@ -159,7 +157,7 @@ const INVEST_RECONCILER: Reconciler = {
       },
       { requestPath: ENDPOINTS.invest.path, outcome: "unknown", params, attemptedAt },
       options,
-    )).map(({ id, created }) => ({ body: { id }, id, created })),
+    )).map(({ id }) => ({ body: { id }, id })),
   idOf: (body) => isRecord(body) && typeof body.id === "string" ? body.id : undefined,
 };
 
@@ -179,10 +177,9 @@ function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
           attemptedAt,
         },
         {},
-      )).map(({ transaction_id, createdAt }) => ({
+      )).map(({ transaction_id }) => ({
         body: { transactionId: transaction_id },
         id: transaction_id,
-        created: createdAt,
       })),
     idOf: (body) =>
       isRecord(body) && typeof body.transactionId === "string" ? body.transactionId : undefined,

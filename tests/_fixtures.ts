@@ -439,8 +439,6 @@ export async function startServe(
   return {
     url,
     stderr: output.join(""),
-    /** What it printed on stderr after it started listening. */
-    laterStderr: () => later.join(""),
     stop,
     /** The access log, one entry per line, once it has stopped. */
     async accessLog(): Promise<AccessLogEntry[]> {

@@ -114,7 +114,6 @@ Deno.test("auto/2 without a shared store is refused at start; LENDING_DENO_KV wi
   await using dir = await tempDir();
   await using serve = await startServe(
     envOf(sandbox, wire.url, { LENDING_DENO_KV: `${dir.path}/kv.sqlite3` }),
-    { allowEnv: undefined },
   );
   // The repository's deno.json turns KV on, so without a permission for the file it is refused.
   ok(serve.stderr.includes("LENDING_DENO_KV (no permission to read it"), serve.stderr);

@@ -5,10 +5,11 @@
  * accounts on one store. Whatever happens, a key invests at most once, and
  * the caller still gets the real answer.
  */
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import {
   createApp,
   DenoKvIdempotencyStore,
+  DenoKvNonceLaneStore,
   type IdempotencyStore,
   MemoryIdempotencyStore,
   type StoredResponse,
@@ -372,4 +373,40 @@ Deno.test("two WhiteBIT accounts on one store do not share keys: each invests on
   }
   strictEqual(sandbox.balance(SERVER_ACCOUNT.apiKey, "USDT"), "990");
   strictEqual(sandbox.balance("other-account-key", "USDT"), "990");
+});
+
+/** A Deno KV whose reads and commits answer "database is locked" (another process writing) `times` times in all. */
+function lockedKv(kv: Deno.Kv, times: number, message = "database is locked") {
+  let left = times;
+  const refuse = () => {
+    if (left-- > 0) throw new TypeError(message);
+  };
+  return new Proxy(kv, {
+    get(target, name) {
+      if (name === "get") {
+        return (...args: Parameters<Deno.Kv["get"]>) => (refuse(), target.get(...args));
+      }
+      if (name === "atomic") {
+        return () => {
+          const atomic = target.atomic();
+          const commit = atomic.commit.bind(atomic);
+          atomic.commit = () => (refuse(), commit());
+          return atomic;
+        };
+      }
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+Deno.test("Deno KV shared by processes: 'database is locked' (nothing written) is tried again; any other failure is not", async () => {
+  await using kv = await Deno.openKv(":memory:");
+  const store = new DenoKvIdempotencyStore(lockedKv(kv, 6));
+  strictEqual(await store.claim("k", "f", 60_000), undefined, "claimed despite 6 refusals");
+  strictEqual((await store.claim("k", "f", 60_000))?.state, "in_flight");
+  const lanes = new DenoKvNonceLaneStore(lockedKv(kv, 6));
+  strictEqual(await lanes.acquire({ scope: "s", holder: "a", count: 2, leaseMs: 30_000 }), 0);
+  const broken = new DenoKvIdempotencyStore(lockedKv(kv, 1, "disk I/O error"));
+  await rejects(broken.claim("other", "f", 60_000), { message: "disk I/O error" });
 });

@@ -55,7 +55,8 @@ Deno.test("every kind of error, printed every way and thrown uncaught, shows no 
   ok(Number(total) >= 10 && printed === total, output);
   ok(output.includes("error: Uncaught"), output);
   const events = JSON.parse(/printed events: (\{.*\})/.exec(output)?.[1] ?? "{}");
-  ok(events.request >= 9 && events.response >= 5 && events.error >= 8, JSON.stringify(events));
+  // How many answers beat the 50 ms timeout depends on the machine: every kind must be there.
+  ok(events.request >= 9 && events.response >= 1 && events.error >= 8, JSON.stringify(events));
   assertNoSecrets(
     output,
     { "the secret": apiSecret, "the API key": apiKey },

@@ -79,10 +79,12 @@ export {
   type IdempotencyRecord,
   type IdempotencyStore,
   IdempotencyStoreFullError,
-  MemoryIdempotencyStore,
-  type MemoryIdempotencyStoreOptions,
   type StoredResponse,
 } from "./server/idempotency.ts";
+export {
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+} from "./server/memory_store.ts";
 export {
   MemoryNonceLaneStore,
   type MemoryNonceLaneStoreOptions,

@@ -34,7 +34,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { WhiteBitClient } from "../client.ts";
 import { mustBe } from "../client/_validate.ts";
-import { MemoryIdempotencyStore } from "./idempotency.ts";
+import { MemoryIdempotencyStore } from "./memory_store.ts";
 import type { AccessLogEntry, CreateAppOptions, LendingApp } from "./options.ts";
 import { answer, send, type ServerEnv } from "./_answer.ts";
 import { bearerAuth, isBearerToken } from "./_auth.ts";

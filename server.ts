@@ -19,8 +19,9 @@
  * Deploy or where `LENDING_DENO_KV` says, else in the isolate's memory.
  * Run as `deno serve server.ts`, it says at start, in one line on stderr,
  * which settings are unset, invalid or unreadable. A Deno process whose
- * default export leases a nonce lane gives it up on SIGTERM or SIGINT
- * before it exits.
+ * default export leases a nonce lane stops gracefully on SIGTERM or SIGINT:
+ * new requests to WhiteBIT answer 503 `server-stopping` with nothing sent,
+ * those in flight get their answers, then the lane is given up.
  *
  * @example In process, against the sandbox
  * ```ts
@@ -164,8 +165,9 @@ function configure(env: unknown): Promise<Configured> {
   configuredSignature = signature;
   configured = build(plan(settings, namespace));
   previous?.then(({ app }) => app.close()).catch(() => {});
-  // A Deno process that leases a nonce lane gives it up on SIGTERM or SIGINT before it exits,
-  // whatever its entry (`deno serve server.ts`, or a main.ts re-exporting this).
+  // A Deno process that leases a nonce lane drains its requests and gives the lane up on SIGTERM
+  // or SIGINT before it exits, whatever its entry (`deno serve server.ts`, or a main.ts
+  // re-exporting this).
   configured.then(({ leasesLanes }) => {
     if (leasesLanes && !stopsOnSignals) {
       stopsOnSignals = true;

@@ -206,7 +206,7 @@ export class Transport {
         const nonce = this.clock.next();
         if (nonce.waitMs > 0) await waiting.pause(nonce.waitMs);
         const { request, headers, body } = await this.#sign(path, params, nonce);
-        exchange.call.beforeSend?.();
+        exchange.call.beforeSend?.(nonce.nonce);
         return await this.#exchange(request, {
           method: "POST",
           headers,

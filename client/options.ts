@@ -159,11 +159,13 @@ export interface CallOptions {
   onEvent?: (event: WhiteBitEvent) => void;
   /**
    * Called synchronously on every attempt, after the request is signed and
-   * immediately before it is sent. If it throws, nothing is sent and the
-   * call rejects with what it threw: the last check that the caller may
-   * still send, such as a lease that must not have run out.
+   * immediately before it is sent, with the nonce it was signed with. If it
+   * throws, nothing is sent and the call rejects with what it threw: the
+   * last check that the caller may still send, such as a lease that must
+   * not have run out. WhiteBIT carries a window-mode request out only
+   * within ±5 s of its nonce, so checking the nonce bounds when it can run.
    */
-  beforeSend?: () => void;
+  beforeSend?: (nonce: number) => void;
 }
 
 /**

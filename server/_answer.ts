@@ -63,6 +63,7 @@ const RETRY_AFTER: Record<string, string> = {
   [typeOf("idempotency-key-in-flight")]: "1",
   [typeOf("idempotency-store-unavailable")]: "1",
   [typeOf("nonce-lane-unavailable")]: "5",
+  [typeOf("server-stopping")]: "1",
 };
 
 /**

@@ -39,6 +39,7 @@ import type { AccessLogEntry, CreateAppOptions, LendingApp } from "./options.ts"
 import { answer, send, type ServerEnv } from "./_answer.ts";
 import { bearerAuth, isBearerToken } from "./_auth.ts";
 import { type Call, type Deps, run } from "./_call.ts";
+import { Drain } from "./_drain.ts";
 import { IDEMPOTENCY_TTL_MS, SEND_MARGIN_MS } from "./_held_key.ts";
 import { accountDigest, idempotent } from "./_idempotency_key.ts";
 import { LaneKeeper } from "./_lane_keeper.ts";
@@ -110,7 +111,8 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   const log = options.log === false
     ? undefined
     : options.log ?? ((entry: AccessLogEntry) => console.log(JSON.stringify(entry)));
-  const now = options.now ?? Date.now;
+  const now = options.now ??
+    (options.client instanceof WhiteBitClient ? undefined : options.client?.now) ?? Date.now;
 
   const app = new Hono<ServerEnv>();
   app.use(requestId());
@@ -176,6 +178,9 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
       options.client instanceof WhiteBitClient ? "" : options.client?.apiKey ?? "",
     ]);
   const instance = crypto.randomUUID();
+  // WhiteBIT's clock as `client` corrects it: with lanes, every lane's client takes it too.
+  const clock = () => now() + client.clockOffsetMs;
+  const drain = new Drain();
   const deps: Deps = {
     senders: lanes
       ? leasedSenders(
@@ -186,8 +191,9 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
           count: lanes.count,
           leaseMs: lanes.leaseMs ?? 30_000,
           holder: instance,
-          now,
+          now: clock,
         }),
+        client,
       )
       : fixedSenders(client),
     store: options.idempotencyStore ?? new MemoryIdempotencyStore(),
@@ -195,9 +201,11 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     scope,
     instance,
     leaseMs,
-    now,
+    clock,
+    stopping: drain.stopping,
   };
   app.get("/healthz", async (c) => {
+    if (drain.stopping.aborted) return c.json({ status: "stopping" }, 503);
     if (!lanes) return c.json({ status: "ok" });
     const sender = await deps.senders.take();
     return "type" in sender
@@ -207,7 +215,8 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   app.use(bearerAuth(tokens));
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
   for (const route of ROUTES) {
-    const handler = (c: Context<ServerEnv>) => handle(c, deps, route);
+    const handler = (c: Context<ServerEnv>) =>
+      drain.run(() => handle(c, deps, route), (p) => answer(c, p));
     if (route.from === "query") app.on(route.method, route.path, handler);
     else app.on(route.method, route.path, limitBody, handler);
   }
@@ -221,7 +230,10 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   app.onError((_error, c) => answer(c, problem("internal", "The server failed unexpectedly.")));
   return {
     fetch: (request, env, context) => app.fetch(request, env, context as never),
-    close: () => deps.senders.close(),
+    close: async () => {
+      await drain.stop();
+      await deps.senders.close();
+    },
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * One route's call to WhiteBIT through the client: bounded in its wait for
- * a rate-limit slot, dropped if the caller leaves before it is sent (never
- * once sent: its answer is kept for the replay), never sent once its nonce
- * lane or its `Idempotency-Key`'s send deadline is gone, sent once more
- * after one shared `syncTime()` when WhiteBIT refuses its nonce window, and
- * its client events collected for the request's access-log line. Whatever
- * happens becomes an answer: the success, or the problem with its outcome.
+ * a rate-limit slot, dropped if the caller leaves or the app stops before
+ * it is sent (never once sent: its answer is kept for the replay), never
+ * sent once its nonce lane is gone or outside its `Idempotency-Key`'s send
+ * window, sent once more after one shared `syncTime()` when WhiteBIT
+ * refuses its nonce window (a key's lease renewed first, on the corrected
+ * clock), and its client events collected for the request's access-log
+ * line. Whatever happens becomes an answer: the success, or the problem
+ * with its outcome.
  *
  * @example
  * ```ts
@@ -20,9 +22,10 @@
  * const sandbox = new WhiteBitSandbox();
  * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
  * const sender = { client, healer: new NonceWindowHealer(client) };
+ * const deps = { maxWaitMs: 1_000, clock: Date.now, stopping: new AbortController().signal };
  * const app = new Hono<ServerEnv>();
  * app.get("/", async (c) => {
- *   const answer = await run(c, { maxWaitMs: 1_000, now: Date.now }, sender, async (client, options) => ({
+ *   const answer = await run(c, deps, sender, async (client, options) => ({
  *     status: 200,
  *     body: JSON.stringify(await client.plans({}, options)),
  *     contentType: "application/json",
@@ -42,6 +45,7 @@ import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import type { NonceWindowHealer } from "./_nonce_window.ts";
 import { type Answer, problemResponse, type ServerEnv } from "./_answer.ts";
 import { type Problem, problem, problemFromError } from "./_problem.ts";
+import type { SendWindow } from "./_send_window.ts";
 
 /** A client call of one route: gets the client to send with, and the request's call options. */
 export type Call = (client: WhiteBitClient, options: CallOptions) => Promise<StoredResponse>;
@@ -77,8 +81,17 @@ export interface Deps {
   instance: string;
   /** How long a key's holder holds it before others may reconcile it. */
   leaseMs: number;
-  /** The clock of send deadlines, in milliseconds. */
-  now: () => number;
+  /**
+   * WhiteBIT's clock as the app's client corrects it (the host's clock plus
+   * the offset its last `syncTime()` measured), in Unix milliseconds: the
+   * clock of leases, the same as the nonces'.
+   */
+  clock: () => number;
+  /**
+   * Aborted when the app stops (`close()`), its reason a {@linkcode NotSentError}:
+   * no request waits or leaves after it.
+   */
+  stopping: AbortSignal;
 }
 
 /**
@@ -102,38 +115,40 @@ const CLOCK_SKEW = problem("clock-skew", "").type;
 
 /**
  * This request's options for client calls: the wait bound, the caller's
- * signal (a caller who left is not sent for), its events collected for the
- * access log, and the sender's check (plus `sendBy`, a deadline on the
- * `Deps.now` clock) just before each request leaves.
+ * signal and the app's stop (neither is waited through, and nothing is
+ * sent after them), its events collected for the access log, and the
+ * sender's check (plus a key's send window, checked with the nonce) just
+ * before each request leaves.
  *
  * @param c The request's context.
- * @param deps The app's wait bound and clock.
+ * @param deps The app's wait bound and stop.
  * @param sender The client's check.
- * @param sendBy The latest moment a request may leave, if there is one.
+ * @param window The send window of the key the request holds, if it holds one.
  * @returns The options.
  */
 export function callOptions(
   c: Context<ServerEnv>,
-  deps: Pick<Deps, "maxWaitMs" | "now">,
+  deps: Pick<Deps, "maxWaitMs" | "stopping">,
   sender: Sender,
-  sendBy?: number,
+  window?: SendWindow,
 ): CallOptions {
   return {
     maxWaitMs: deps.maxWaitMs,
-    waitSignal: c.req.raw.signal,
+    waitSignal: AbortSignal.any([c.req.raw.signal, deps.stopping]),
     onEvent: (event: WhiteBitEvent) => {
       const events = c.get("events") ?? [];
       if (events.length < MAX_EVENTS) events.push(event);
       else c.set("eventsDropped", (c.get("eventsDropped") ?? 0) + 1);
       c.set("events", events);
     },
-    beforeSend: () => {
+    beforeSend: (nonce) => {
+      deps.stopping.throwIfAborted();
       sender.check?.();
-      if (sendBy !== undefined && deps.now() >= sendBy) {
+      if (window && !window.allows(nonce)) {
         throw new NotSentError(
           problem(
             "server-busy",
-            "This request's turn to send came too late: its Idempotency-Key's lease would run out before WhiteBIT could act on it, so it was not sent. Send it again.",
+            "This request's turn to send came too late (or this server's clock moved since its Idempotency-Key was claimed): WhiteBIT could act on it after the key's lease runs out, or before the attempt time its record keeps, so it was not sent. Send it again.",
             { outcome: "not_executed" },
           ),
         );
@@ -143,26 +158,32 @@ export function callOptions(
 }
 
 /**
- * Runs one client call of a route; every failure becomes a problem.
+ * Runs one client call of a route; every failure becomes a problem. When
+ * WhiteBIT refuses its nonce window and the clock is corrected, the key it
+ * holds (if any) has its lease renewed on the corrected clock before the
+ * call is sent again; if it cannot be, it is not.
  *
  * @param c The request's context: its signal tells whether the caller left.
- * @param deps The app's wait bound and clock.
+ * @param deps The app's wait bound, clock and stop.
  * @param sender The client and its healer.
  * @param call The call.
- * @param sendBy The latest moment (on `deps.now`) a request of it may leave.
+ * @param window The send window of the key the request holds, if it holds one.
  * @returns Its answer.
  */
 export async function run(
   c: Context<ServerEnv>,
-  deps: Pick<Deps, "maxWaitMs" | "now">,
+  deps: Pick<Deps, "maxWaitMs" | "clock" | "stopping">,
   sender: Sender,
   call: Call,
-  sendBy?: number,
+  window?: SendWindow,
 ): Promise<Answer> {
-  const options = callOptions(c, deps, sender, sendBy);
+  const options = callOptions(c, deps, sender, window);
   const waitSignal = options.waitSignal!;
+  const renew = window && (async () => {
+    if (!(await window.renew(deps.clock()))) throw notRenewed();
+  });
   try {
-    return await sender.healer.call(() => call(sender.client, options));
+    return await sender.healer.call(() => call(sender.client, options), renew);
   } catch (error) {
     if (error instanceof NotSentError) return problemResponse(error.problem);
     if (waitSignal.aborted && error === waitSignal.reason) {
@@ -177,6 +198,17 @@ export async function run(
     const p = problemFromError(error);
     return problemResponse(p.type === CLOCK_SKEW ? clockSkew(p, sender.healer) : p);
   }
+}
+
+/** A key whose lease could not be renewed after its request's nonce was refused: not sent again. */
+function notRenewed(): NotSentError {
+  return new NotSentError(
+    problem(
+      "server-busy",
+      "WhiteBIT refused this request's nonce as outside its ±5 s window, so it did nothing; this server corrected its clock, but could not renew its Idempotency-Key's lease on it (the key was taken over, or the store failed), so it was not sent again. Send it again.",
+      { outcome: "not_executed" },
+    ),
+  );
 }
 
 /** A nonce-window refusal that survived a `syncTime()`: what is wrong is the clock. */

@@ -1,8 +1,9 @@
 /**
  * What the default export needs of Deno, and only of Deno: the shared
  * Deno KV database (on Deno Deploy, or named by `LENDING_DENO_KV`), and a
- * graceful stop on SIGTERM and SIGINT. Elsewhere (Workers) each answers
- * that there is nothing.
+ * graceful stop on SIGTERM and SIGINT (requests in flight answered, then
+ * the nonce lane given up). Elsewhere (Workers) each answers that there is
+ * nothing.
  *
  * @example
  * ```ts
@@ -101,9 +102,20 @@ function onDenoDeploy(): boolean {
 }
 
 /**
- * On SIGTERM or SIGINT, runs `stop` (bounded to 5 s), then exits: a
- * `deno serve` process gives its nonce lane up before it goes. Nothing
- * where signals cannot be listened to.
+ * How long a stop may take in all: the client's 10 s timeout for a request
+ * already sent, a time read for it, the store writes after it, and giving
+ * the lane up; well within the usual 30 s grace before a SIGKILL.
+ */
+const STOP_WITHIN_MS = 25_000;
+/** How long a server other than `deno serve` gets to write its last answers before it exits. */
+const WRITE_LAST_MS = 1_000;
+
+/**
+ * On SIGTERM or SIGINT, runs `stop` (the app's `close()`: it answers new
+ * requests 503, waits for those in flight, then gives the nonce lane up;
+ * bounded to 25 s in all), then ends the process: `deno serve` exits by
+ * itself once its last answers are written, any other server a second
+ * after `stop`. Nothing where signals cannot be listened to.
  *
  * @param stop What to do first.
  */
@@ -113,8 +125,14 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   const exit = () => {
     if (stopping) return;
     stopping = true;
-    const bound = new Promise((resolve) => setTimeout(resolve, 5_000));
-    Promise.race([stop().catch(() => {}), bound]).finally(() => Deno.exit(0));
+    let bound: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise((resolve) => bound = setTimeout(resolve, STOP_WITHIN_MS));
+    Promise.race([stop().catch(() => {}), late]).finally(() => {
+      clearTimeout(bound);
+      const last = setTimeout(() => Deno.exit(0), WRITE_LAST_MS);
+      // Unreferenced: it never keeps alive a process that is ending anyway.
+      (last as { unref?: () => void }).unref?.();
+    });
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     try {

@@ -1,9 +1,10 @@
 /**
  * What a request that holds an `Idempotency-Key` writes: the answer of its
  * call kept for replay (cut to fit, never dropped), or the key freed when
- * nothing was executed, and a success's id attributed to its key, so that
- * reconciliation never gives it to another. A holder that lost its key to a
- * takeover changes nothing, and the access log says so.
+ * nothing was executed, and a success's id attributed to its key (a
+ * success without a key: to no key), so that reconciliation never gives it
+ * to another. A holder that lost its key to a takeover changes nothing, and
+ * the access log says so.
  *
  * @example
  * ```ts
@@ -23,15 +24,17 @@ import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts
 import type { Deps, Sender } from "./_call.ts";
 import { problem, trimProblem } from "./_problem.ts";
 import type { Route } from "./_routes.ts";
+import type { SendWindow } from "./_send_window.ts";
 
 /** How long a key's record lives. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
- * A key's holder sends nothing later than this before its lease runs out:
- * WhiteBIT carries a request out within about 9 s of signing it, if ever
- * (its nonce may be 4 s ahead, and WhiteBIT takes it only within ±5 s), and
- * 6 s more cover clocks and a late check. Reconciliation after the lease
- * therefore sees all the holder did.
+ * A key's holder sends no request whose nonce is later than this before its
+ * lease runs out (`_send_window.ts`): WhiteBIT carries a request out only
+ * within 5 s of its nonce, so the holder's last one runs at least 10 s
+ * before the lease ends; a taker checks its own clock against WhiteBIT's
+ * (to within a second or so) before it reconciles. Reconciliation after the
+ * lease therefore sees all the holder did.
  */
 export const SEND_MARGIN_MS = 15_000;
 /** The most bytes of a body kept for replay: a record stays far below Deno KV's 64 KiB. */
@@ -83,14 +86,61 @@ export async function attribute(
   return existing === undefined || existing.fingerprint === owner;
 }
 
-/** A key this request holds: its record, the client it sends with, and its send deadline. */
+/**
+ * The owner of the ids of successes answered without an `Idempotency-Key`,
+ * in place of a scoped key: it has spaces, so no key can be it.
+ *
+ * @param scope The account's key space.
+ * @returns The owner.
+ */
+export function keyless(scope: string): string {
+  return `${scope} without Idempotency-Key`;
+}
+
+/**
+ * Attributes a success's id (if the route's answers have one) to the key
+ * `scoped` (or {@linkcode keyless}); if another key has it, or the store
+ * fails, the access log says so. The caller gets the answer either way.
+ *
+ * @param c The request's context.
+ * @param deps The app's store and key space.
+ * @param route The route: what a success's id is.
+ * @param scoped The scoped key, or the keyless owner.
+ * @param result The call's answer.
+ */
+export async function attributeAnswer(
+  c: Context<ServerEnv>,
+  deps: Pick<Deps, "store" | "scope">,
+  route: Route,
+  scoped: string,
+  result: Answer,
+): Promise<void> {
+  const id = result.status < 300
+    ? route.reconcile?.idOf?.(JSON.parse(result.body || "null"))
+    : undefined;
+  if (id === undefined) return;
+  const ours = await attribute(deps, scoped, route.endpoint, id).catch(() => undefined);
+  if (ours !== true) {
+    c.set(
+      "warning",
+      ours === false
+        ? "this success's investment was already given to an Idempotency-Key by a reconciliation"
+        : "this success's investment could not be attributed to its Idempotency-Key (or to none): the store failed",
+    );
+  }
+}
+
+/**
+ * A key this request holds: its record, the client it sends with, the
+ * lease it claimed (renewed on a corrected clock) and when it may send.
+ */
 export interface Held {
   scoped: string;
   fingerprint: string;
   /** This request, as the key's holder. */
   holder: string;
   sender: Sender;
-  sendBy: number;
+  window: SendWindow;
 }
 
 /**
@@ -122,20 +172,7 @@ export async function finish(
     await release(c, store, held.scoped, holder);
     return send(c, result);
   }
-  const id = result.status < 300
-    ? route.reconcile?.idOf?.(JSON.parse(result.body || "null"))
-    : undefined;
-  if (id !== undefined) {
-    const ours = await attribute(deps, held.scoped, route.endpoint, id).catch(() => undefined);
-    if (ours !== true) {
-      c.set(
-        "warning",
-        ours === false
-          ? "this success's investment was already given to another Idempotency-Key by a reconciliation"
-          : "this success's investment could not be attributed to its Idempotency-Key: the store failed",
-      );
-    }
-  }
+  await attributeAnswer(c, deps, route, held.scoped, result);
   const kept = await keep(store, held.scoped, held.fingerprint, result, holder).catch(() => {
     c.set(
       "warning",

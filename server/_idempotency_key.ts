@@ -6,9 +6,12 @@
  * free the key, so the same request can be sent again; any other answer is
  * kept, and if it cannot be, the key stays in flight (never freed: a retry
  * must not invest twice) while the caller still gets it. The instance that
- * claims a key holds it with a lease and sends nothing in its last 15 s; a
+ * claims a key holds it with a lease on WhiteBIT's clock as its client
+ * corrects it (so instances whose host clocks differ agree on it), and
+ * sends only inside the lease's send window (`_send_window.ts`); a
  * duplicate arriving after the lease ran out (its holder died mid-call)
- * takes the key over and reconciles it (`_recover.ts`).
+ * takes the key over and reconciles it (`_recover.ts`). A success answered
+ * without a key is attributed to no key, so no reconciliation takes it.
  *
  * @example
  * ```ts
@@ -27,11 +30,19 @@ import type { Context } from "hono";
 import { type IdempotencyLease, IdempotencyStoreFullError } from "./idempotency.ts";
 import { type Answer, answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import { type Call, type Deps, run } from "./_call.ts";
-import { finish, type Held, IDEMPOTENCY_TTL_MS, release, SEND_MARGIN_MS } from "./_held_key.ts";
+import {
+  attributeAnswer,
+  finish,
+  type Held,
+  IDEMPOTENCY_TTL_MS,
+  keyless,
+  release,
+} from "./_held_key.ts";
 import type { Params } from "./_params.ts";
 import { problem } from "./_problem.ts";
 import { reconcile } from "./_recover.ts";
 import type { Route } from "./_routes.ts";
+import { SendWindow } from "./_send_window.ts";
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** RFC 8941's sf-string, the IETF draft's form of the key: printable ASCII, `\"` and `\\` escaped. */
@@ -61,7 +72,10 @@ export async function idempotent(
   const header = c.req.header("idempotency-key");
   if (header === undefined) {
     const sender = await deps.senders.take();
-    return "type" in sender ? answer(c, sender) : send(c, await run(c, deps, sender, call));
+    if ("type" in sender) return answer(c, sender);
+    const result = await run(c, deps, sender, call);
+    await attributeAnswer(c, deps, route, keyless(await deps.scope), result);
+    return send(c, result);
   }
   const key = idempotencyKeyOf(header);
   if (key === undefined) {
@@ -82,16 +96,17 @@ export async function idempotent(
   const { store, leaseMs } = deps;
   // The lease is this request's: another request of this instance is another holder.
   const holder = `${deps.instance} ${crypto.randomUUID()}`;
-  // The send deadline runs from before the claim: never later than the store's lease.
-  const sendBy = deps.now() + leaseMs - SEND_MARGIN_MS;
+  const lease = { holder, endpoint: route.endpoint, params: read.params, leaseMs };
+  // On WhiteBIT's clock, the nonces' clock; the window starts before the claim, as the lease.
+  const since = deps.clock();
+  const window = new SendWindow({
+    leaseMs,
+    since,
+    renewLease: (now) => store.renew?.(scoped, { ...lease, now }) ?? Promise.resolve(false),
+  });
   let existing;
   try {
-    existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS, {
-      holder,
-      endpoint: route.endpoint,
-      params: read.params,
-      leaseMs,
-    });
+    existing = await store.claim(scoped, fingerprint, IDEMPOTENCY_TTL_MS, { ...lease, now: since });
   } catch (error) {
     return send(c, storeProblem(error));
   }
@@ -117,11 +132,11 @@ export async function idempotent(
     await release(c, store, scoped, holder);
     return answer(c, sender);
   }
-  const held: Held = { scoped, fingerprint, holder, sender, sendBy };
+  const held: Held = { scoped, fingerprint, holder, sender, window };
   if (existing?.state === "taken_over") {
     return await reconcile(c, deps, route, held, existing.lease, call);
   }
-  return await finish(c, deps, route, held, await run(c, deps, sender, call, sendBy));
+  return await finish(c, deps, route, held, await run(c, deps, sender, call, window));
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * One app instance's leased nonce lane: taken from the shared store when
  * first needed, renewed while the instance lives (on requests, and every
- * third of the lease by a timer), given up by `close()`. The instance signs
- * with the lane only until 2 s before its lease would run out as last
- * renewed, measured on its own clock from before it asked: a lease it
- * cannot renew is never overrun, and a lane lost to another holder is never
- * signed with again.
+ * third of the lease by a timer), given up by `close()` (also when it
+ * comes while the lane is being taken). The instance signs with the lane
+ * only until 2 s before its lease would run out as last renewed, measured
+ * from before it asked both on its clock (WhiteBIT's as corrected: a
+ * correction forward ends it sooner) and on a monotonic one (a host clock
+ * stepping back cannot stretch it): a lease it cannot renew is never
+ * overrun, and a lane lost to another holder is never signed with again.
  *
  * @example
  * ```ts
@@ -43,15 +45,25 @@ export interface LaneKeeperOptions {
   leaseMs: number;
   /** This instance. */
   holder: string;
-  /** The clock, in Unix milliseconds. */
+  /** The clock, in Unix milliseconds: WhiteBIT's as the app's client corrects it. */
   now: () => number;
+  /** A monotonic clock, in milliseconds. Default `performance.now`. */
+  monotonic?: () => number;
+}
+
+/** A lane held, and until when it may be signed with: on the clock, and on the monotonic clock. */
+interface HeldLane {
+  index: number;
+  until: number;
+  untilMonotonic: number;
 }
 
 /** Holds at most one lane for one instance. */
 export class LaneKeeper {
   readonly #options: LaneKeeperOptions;
-  /** The lane held, and until when it may be signed with (local clock). */
-  #held: { index: number; until: number } | undefined;
+  readonly #monotonic: () => number;
+  /** The lane held, and until when it may be signed with. */
+  #held: HeldLane | undefined;
   /** The store operation under way: one at a time. */
   #busy: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,6 +72,7 @@ export class LaneKeeper {
   /** @param options The store, the key, the count, the lease, this instance and the clock. */
   constructor(options: LaneKeeperOptions) {
     this.#options = options;
+    this.#monotonic = options.monotonic ?? (() => performance.now());
   }
 
   /** The lane's count. */
@@ -78,9 +91,9 @@ export class LaneKeeper {
   async lane(): Promise<number | undefined> {
     if (this.#closed) return undefined;
     this.#schedule();
-    const { leaseMs, now } = this.#options;
+    const { leaseMs } = this.#options;
     for (let tries = 0; tries < 2; tries++) {
-      const left = this.#held ? this.#held.until - now() : 0;
+      const left = this.#held ? this.#left(this.#held) : 0;
       if (left > 0) {
         if (left < (leaseMs * 2) / 3) {
           const renewal = this.#exclusive(() => this.#renew());
@@ -102,8 +115,7 @@ export class LaneKeeper {
    * @returns Whether it is still held, short of its guard.
    */
   holds(index: number): boolean {
-    return !this.#closed && this.#held?.index === index &&
-      this.#options.now() < this.#held.until;
+    return !this.#closed && this.#held?.index === index && this.#left(this.#held) > 0;
   }
 
   /** Stops renewing and gives the lane up; nothing is signed with it afterwards. */
@@ -124,21 +136,34 @@ export class LaneKeeper {
     return this.#busy ??= operation().finally(() => this.#busy = undefined);
   }
 
+  /** How long lane `held` may still be signed with: the lesser of what each clock says. */
+  #left(held: HeldLane): number {
+    return Math.min(held.until - this.#options.now(), held.untilMonotonic - this.#monotonic());
+  }
+
+  /** A lease asked for now: the lane held from it, once the store gives one. */
+  #asked(): (index: number) => HeldLane {
+    const usable = this.#options.leaseMs - NONCE_LANE_GUARD_MS;
+    const until = this.#options.now() + usable;
+    const untilMonotonic = this.#monotonic() + usable;
+    return (index) => ({ index, until, untilMonotonic });
+  }
+
+  // Both keep what the store gave even once close() began: close() waits for them, then gives
+  // it up (`holds` is false once closed, so nothing is signed with it meanwhile).
   async #acquire(): Promise<void> {
-    if (this.#held && this.holds(this.#held.index)) return;
-    const { store, scope, holder, count, leaseMs, now } = this.#options;
-    const asked = now();
+    if (this.#closed || (this.#held && this.holds(this.#held.index))) return;
+    const { store, scope, holder, count, leaseMs } = this.#options;
+    const lease = this.#asked();
     const index = await store.acquire({ scope: await scope, holder, count, leaseMs });
-    this.#held = index === undefined || this.#closed
-      ? undefined
-      : { index, until: asked + leaseMs - NONCE_LANE_GUARD_MS };
+    this.#held = index === undefined ? undefined : lease(index);
   }
 
   async #renew(): Promise<void> {
     const held = this.#held;
-    if (!held) return;
-    const { store, scope, holder, count, leaseMs, now } = this.#options;
-    const asked = now();
+    if (!held || this.#closed) return;
+    const { store, scope, holder, count, leaseMs } = this.#options;
+    const lease = this.#asked();
     const renewed = await store.renew({
       scope: await scope,
       holder,
@@ -148,9 +173,7 @@ export class LaneKeeper {
     });
     if (this.#held !== held) return;
     // Lost to another holder: never signed with again.
-    this.#held = renewed && !this.#closed
-      ? { index: held.index, until: asked + leaseMs - NONCE_LANE_GUARD_MS }
-      : undefined;
+    this.#held = renewed ? lease(held.index) : undefined;
   }
 
   /** Renews (or retakes) the lane every third of the lease while the instance runs. */
@@ -160,8 +183,9 @@ export class LaneKeeper {
       this.#timer = undefined;
       this.lane().catch(() => {});
     }, this.#options.leaseMs / 3);
-    // Where timers can be unreferenced (Deno, Node, Bun), renewing never keeps a stopping
-    // process alive: `deno serve` shuts down on SIGTERM once its requests are answered.
+    // Where timers can be unreferenced (Deno, Node, Bun), renewing never keeps a process alive
+    // by itself. Stopping is `close()`'s: the default export drains the requests in flight on
+    // SIGTERM, then gives the lane up before it exits (`_deno.ts`).
     (this.#timer as { unref?: () => void }).unref?.();
   }
 }

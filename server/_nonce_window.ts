@@ -97,21 +97,32 @@ export class NonceWindowHealer {
   /**
    * Runs `send`; if WhiteBIT refuses its nonce as outside the window, makes
    * sure the clock was corrected after `send` began (by a time read that
-   * finished since, the one in progress, or a new one) and runs `send` once
-   * more. A second refusal is thrown, as is a refusal when the time could
-   * not be read.
+   * finished since, the one in progress, or a new one), runs `beforeResend`
+   * and runs `send` once more. A second refusal is thrown, as is a refusal
+   * when the time could not be read, and what `beforeResend` throws.
    *
    * @param send One call of the client; run at most twice.
+   * @param beforeResend What must happen on the corrected clock before it is sent again.
    * @returns What `send` returns.
    */
-  async call<T>(send: () => Promise<T>): Promise<T> {
+  async call<T>(send: () => Promise<T>, beforeResend?: () => Promise<void>): Promise<T> {
     const finishedBefore = this.#finished;
     try {
       return await send();
     } catch (error) {
       if (!isNonceWindowError(error) || !(await this.#synced(finishedBefore))) throw error;
     }
+    await beforeResend?.();
     return await send();
+  }
+
+  /**
+   * Corrects the clock now: joins the time read under way, or starts one.
+   *
+   * @returns Whether it succeeded (else `syncFailure` says why).
+   */
+  sync(): Promise<boolean> {
+    return this.#synced(this.#finished);
   }
 
   /** Whether a time read that finished after `finishedBefore` reads succeeded; starts one if none is under way. */

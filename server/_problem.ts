@@ -135,6 +135,7 @@ export const PROBLEM_TYPES: Readonly<Record<string, { status: number; title: str
     status: 503,
     title: "This instance holds no nonce lane of the WhiteBIT key; nothing was sent",
   },
+  "server-stopping": { status: 503, title: "This server instance is stopping; nothing was sent" },
   "idempotency-reconciliation-failed": {
     status: 503,
     title: "The earlier attempt with this Idempotency-Key could not be reconciled yet",

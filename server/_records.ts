@@ -38,7 +38,10 @@ export interface RecordEntry {
  * `claim()` returns, `write` the entry to store in its place (none: leave
  * it). A key in flight whose lease has run out is taken over by a claim
  * with a lease for the same request: the answer is `taken_over` with the
- * old lease, and the claimer holds the key from now.
+ * old lease, and the claimer holds the key from now. Leases are stamped
+ * and judged on the claimer's clock (`lease.now`, WhiteBIT's as its client
+ * corrects it) when it gives one, else on the store's; a record lives
+ * `ttlMs` on the store's clock.
  *
  * @param current The entry stored for the key.
  * @param fingerprint The request's fingerprint.
@@ -54,28 +57,60 @@ export function claimEntry(
   lease: IdempotencyLeaseRequest | undefined,
   now: number,
 ): { answer: IdempotencyRecord | undefined; write?: RecordEntry } {
-  const claimed = (since = now): RecordEntry => ({
+  const at = lease?.now ?? now;
+  const claimed = (since = at): RecordEntry => ({
     record: {
       state: "in_flight",
       fingerprint,
-      ...(lease ? { lease: leaseOf(lease, since, now) } : {}),
+      ...(lease ? { lease: leaseOf(lease, since, at) } : {}),
     },
     expires: now + ttlMs,
   });
   if (!current || current.expires <= now) return { answer: undefined, write: claimed() };
   const { record } = current;
   if (
-    lease && record.state === "in_flight" && record.lease && record.lease.expiresAt <= now &&
+    lease && record.state === "in_flight" && record.lease && record.lease.expiresAt <= at &&
     record.fingerprint === fingerprint
   ) {
     // The first attempt's time is kept: a taker that dies too must not narrow the next search.
-    const since = Math.min(record.lease.attemptedAt, now);
+    const since = Math.min(record.lease.attemptedAt, at);
     return {
       answer: { state: "taken_over", fingerprint, lease: record.lease },
       write: claimed(since),
     };
   }
   return { answer: record };
+}
+
+/**
+ * The entry that renews `lease.holder`'s lease of the key from `lease.now`
+ * (else the store's clock): its end moves to `leaseMs` from then, its
+ * attempt time to then if that is earlier (never later: the search must
+ * still reach every earlier attempt). `undefined` when the holder no
+ * longer holds the key in flight: then nothing may change.
+ *
+ * @param current The entry stored for the key.
+ * @param lease The holder's lease, as claimed.
+ * @param now The store's clock.
+ * @returns The entry to write, or `undefined`.
+ */
+export function renewEntry(
+  current: RecordEntry | undefined,
+  lease: IdempotencyLeaseRequest,
+  now: number,
+): RecordEntry | undefined {
+  const held = current?.record.state === "in_flight" ? current.record.lease : undefined;
+  if (!current || current.expires <= now || held?.holder !== lease.holder) return undefined;
+  const at = lease.now ?? now;
+  const { fingerprint } = current.record;
+  return {
+    record: {
+      state: "in_flight",
+      fingerprint,
+      lease: leaseOf(lease, Math.min(held.attemptedAt, at), at),
+    },
+    expires: current.expires,
+  };
 }
 
 /**

@@ -10,6 +10,13 @@
  * send, so "not found" is final. Either way the answer says
  * `Idempotent-Reconciled: found` or `not-found`.
  *
+ * The lease is judged on this instance's corrected clock, which may be
+ * wrong (never corrected yet, or the host's clock stepped since), so
+ * reconciliation first reads WhiteBIT's time (one `syncTime()`, shared)
+ * and goes on only if the lease has run out on it, renewing its own lease
+ * on the corrected clock; its history reads, like every call, are sent
+ * once more after a `syncTime()` if WhiteBIT refuses their nonce window.
+ *
  * WhiteBIT's history has no request id, so an investment is recognised by
  * plan, amount and time, and is given to one key only: every success's id
  * and every id found is attributed to its key in the store first, and
@@ -31,6 +38,7 @@ import type { IdempotencyLease } from "./idempotency.ts";
 import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import { type Call, callOptions, type Deps, run } from "./_call.ts";
 import { attribute, finish, type Held, keep } from "./_held_key.ts";
+import type { NonceWindowHealer } from "./_nonce_window.ts";
 import { problem } from "./_problem.ts";
 import type { Made, Route } from "./_routes.ts";
 
@@ -55,16 +63,19 @@ export async function reconcile(
   call: Call,
 ): Promise<Response> {
   const { sender } = held;
-  let made: Made[] = [];
+  const { reconcile } = route;
+  if (!reconcile) return send(c, failed(undefined, deps));
+  const why = await clockCheck(deps, held, previous, sender.healer);
+  if (why) return send(c, failed(new Error(why), deps));
   try {
-    if (route.reconcile) {
-      made = await route.reconcile.find(
+    const made = await sender.healer.call(() =>
+      reconcile.find(
         sender.client,
         previous.params,
         previous.attemptedAt,
         callOptions(c, deps, sender),
-      );
-    }
+      )
+    );
     for (const item of made) {
       if (item.id !== undefined && !(await attribute(deps, held.scoped, route.endpoint, item.id))) {
         continue; // another key's answer
@@ -74,10 +85,43 @@ export async function reconcile(
   } catch (error) {
     return send(c, failed(error, deps));
   }
-  if (!route.reconcile) return send(c, failed(undefined, deps));
   c.set("reconciled", "not-found");
   c.header("Idempotent-Reconciled", "not-found");
-  return await finish(c, deps, route, held, await run(c, deps, sender, call, held.sendBy));
+  return await finish(c, deps, route, held, await run(c, deps, sender, call, held.window));
+}
+
+/**
+ * How far a clock corrected by `syncTime()` may be from WhiteBIT's: it
+ * answers whole seconds (the correction takes the middle of the second,
+ * and of the time read's round trip).
+ */
+const CORRECTED_WITHIN_MS = 1_000;
+
+/**
+ * Why the takeover cannot be reconciled now, or `undefined` if it can: the
+ * clock is corrected with a fresh time read, the previous holder's lease
+ * must have run out on it (its last request then ran at least 10 s before:
+ * see `_send_window.ts`), and if the correction moved the clock this
+ * request claimed on, its own lease is renewed on the corrected one.
+ */
+async function clockCheck(
+  deps: Deps,
+  held: Held,
+  previous: IdempotencyLease,
+  healer: NonceWindowHealer,
+): Promise<string | undefined> {
+  if (!(await healer.sync())) return `WhiteBIT's time could not be read: ${healer.syncFailure}`;
+  const now = deps.clock();
+  if (now < previous.expiresAt - CORRECTED_WITHIN_MS) {
+    return `the lease of the server holding it had not run out on WhiteBIT's clock (${
+      Math.ceil((previous.expiresAt - now) / 1000)
+    } s were left): this server's clock was ahead of it`;
+  }
+  const corrected = held.window.drift(now) > CORRECTED_WITHIN_MS;
+  if (corrected && deps.store.renew && !(await held.window.renew(now))) {
+    return "this server could not renew its own lease of the key on WhiteBIT's clock";
+  }
+  return undefined;
 }
 
 /** Completes the key with what the call made, answered as its success would have been. */

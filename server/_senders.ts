@@ -1,14 +1,16 @@
 /**
  * Which client a request sends with: the app's one client, or, with leased
  * nonce lanes, the client of the lane this instance holds now (one client
- * per lane ever held, sharing one rate limiter), which checks just before
- * each request leaves that the lane is still held.
+ * per lane ever held, sharing one rate limiter and one clock: the app's
+ * client's, corrected by its `syncTime()`), which checks just before each
+ * request leaves that the lane is still held.
  *
  * @example
  * ```ts
  * import { leasedSenders } from "./_senders.ts";
  * import { LaneKeeper } from "./_lane_keeper.ts";
  * import { MemoryNonceLaneStore } from "./nonce_lanes.ts";
+ * import { WhiteBitClient } from "../client.ts";
  * import { WhiteBitSandbox } from "../testing.ts";
  * import { ok } from "node:assert/strict";
  *
@@ -21,7 +23,8 @@
  *   holder: "me",
  *   now: Date.now,
  * });
- * const senders = leasedSenders({ ...sandbox.credentials, fetch: sandbox.fetch }, keeper);
+ * const options = { ...sandbox.credentials, fetch: sandbox.fetch };
+ * const senders = leasedSenders(options, keeper, new WhiteBitClient(options));
  * const sender = await senders.take();
  * ok("client" in sender);
  * await sender.client.plans();
@@ -51,14 +54,25 @@ export function fixedSenders(client: WhiteBitClient): Senders {
 }
 
 /**
- * Requests send with the client of the lane `keeper` holds.
+ * Requests send with the client of the lane `keeper` holds. Every lane's
+ * client takes its nonces from `clock`'s corrected clock, and a nonce
+ * refused for WhiteBIT's window corrects `clock`: one correction for all
+ * lanes, and the app's clock is the nonces' clock.
  *
  * @param options The clients' options (their `nonceLane` is the lane's).
  * @param keeper This instance's lane.
+ * @param clock The client whose `syncTime()` corrects every lane's clock.
  * @returns The senders.
  */
-export function leasedSenders(options: WhiteBitClientOptions, keeper: LaneKeeper): Senders {
+export function leasedSenders(
+  options: WhiteBitClientOptions,
+  keeper: LaneKeeper,
+  clock: WhiteBitClient,
+): Senders {
   const rateLimiter = options.rateLimiter ?? new RateLimiter();
+  const host = options.now ?? Date.now;
+  const now = () => host() + clock.clockOffsetMs;
+  const healer = new NonceWindowHealer(clock);
   const count = keeper.count;
   const senders = new Map<number, Sender>();
   const lost = () =>
@@ -72,10 +86,15 @@ export function leasedSenders(options: WhiteBitClientOptions, keeper: LaneKeeper
   const senderOf = (index: number): Sender => {
     let sender = senders.get(index);
     if (!sender) {
-      const client = new WhiteBitClient({ ...options, rateLimiter, nonceLane: { index, count } });
+      const client = new WhiteBitClient({
+        ...options,
+        rateLimiter,
+        now,
+        nonceLane: { index, count },
+      });
       sender = {
         client,
-        healer: new NonceWindowHealer(client),
+        healer,
         check: () => {
           if (!keeper.holds(index)) throw lost();
         },

@@ -28,6 +28,7 @@ import {
   type LaneEntry,
   pickLane,
   type RecordEntry,
+  renewEntry,
 } from "./_records.ts";
 
 /** How long a step waits in all for a database that another process holds locked. */
@@ -226,6 +227,40 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
       const current = await this.#kv.get<RecordEntry>(kvKey);
       if (!holds(current.value ?? undefined, holder)) return { value: false };
       const result = await this.#kv.atomic().check(current).delete(kvKey).commit();
+      return result.ok ? { value: true } : undefined;
+    });
+  }
+
+  /**
+   * Renews a holder's lease atomically (see {@linkcode IdempotencyStore.renew}).
+   *
+   * @example
+   * ```ts
+   * import { DenoKvIdempotencyStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new DenoKvIdempotencyStore(kv);
+   * const lease = { holder: "a", endpoint: "invest", params: {}, leaseMs: 60_000 };
+   * await store.claim("k", "f", 86_400_000, lease);
+   * strictEqual(await store.renew("k", lease), true);
+   * ```
+   *
+   * @param key The scoped idempotency key.
+   * @param lease The holder's lease, from `lease.now`.
+   * @returns Whether the holder still held the key, and its lease was renewed.
+   */
+  async renew(key: string, lease: IdempotencyLeaseRequest): Promise<boolean> {
+    const kvKey = [...this.#prefix, key];
+    return await transact(async () => {
+      const current = await this.#kv.get<RecordEntry>(kvKey);
+      const now = this.#now();
+      const entry = renewEntry(current.value ?? undefined, lease, now);
+      if (!entry) return { value: false };
+      const result = await this.#kv.atomic()
+        .check(current)
+        .set(kvKey, entry, { expireIn: Math.max(1, entry.expires - now) })
+        .commit();
       return result.ok ? { value: true } : undefined;
     });
   }

@@ -43,6 +43,7 @@ import {
   type LaneEntry,
   pickLane,
   type RecordEntry,
+  renewEntry,
 } from "./_records.ts";
 
 /**
@@ -126,6 +127,7 @@ type Message =
     holder?: string;
   }
   | { op: "release"; key: string; holder?: string }
+  | { op: "renew"; key: string; lease: IdempotencyLeaseRequest }
   | { op: "acquireLane"; request: NonceLaneRequest }
   | { op: "renewLane"; request: NonceLaneRequest & { index: number } }
   | { op: "releaseLane"; request: { scope: string; holder: string; index: number } };
@@ -231,6 +233,11 @@ export class IdempotencyDurableObject {
         const freed = holds(this.#record(message.key), message.holder);
         if (freed) this.#sql("DELETE FROM records WHERE key = ?", message.key);
         return freed;
+      }
+      case "renew": {
+        const entry = renewEntry(this.#record(message.key), message.lease, now);
+        if (entry) this.#write(message.key, entry);
+        return entry !== undefined;
       }
       case "acquireLane": {
         const { count, holder, leaseMs } = message.request;
@@ -431,6 +438,24 @@ export class DurableObjectIdempotencyStore implements IdempotencyStore {
    */
   async release(key: string, holder?: string): Promise<boolean> {
     return await ask(this.#namespace, key, { op: "release", key, holder }) === true;
+  }
+
+  /**
+   * Renews a holder's lease (see {@linkcode IdempotencyStore.renew}).
+   *
+   * @example
+   * ```ts
+   * import { DurableObjectIdempotencyStore } from "@lending/whitebit/server";
+   *
+   * const renew: DurableObjectIdempotencyStore["renew"] = DurableObjectIdempotencyStore.prototype.renew;
+   * ```
+   *
+   * @param key The scoped idempotency key.
+   * @param lease The holder's lease, from `lease.now`.
+   * @returns Whether the holder still held the key, and its lease was renewed.
+   */
+  async renew(key: string, lease: IdempotencyLeaseRequest): Promise<boolean> {
+    return await ask(this.#namespace, key, { op: "renew", key, lease }) === true;
   }
 }
 

@@ -65,17 +65,24 @@ export interface IdempotencyLease {
   /** The call's parameters, as checked. */
   params: Record<string, unknown>;
   /**
-   * When the key was first claimed, in Unix ms on the store's clock (a
-   * takeover keeps it): every call made for the key was signed at or after
-   * it, so it is the attempt time reconciliation searches from.
+   * When the key was first claimed, in Unix ms on the claimer's clock
+   * (WhiteBIT's, as the server's client corrects it; the store's if the
+   * claim gave none). A takeover keeps it, and a renewal only moves it
+   * earlier; the server never sends a request for the key whose nonce is
+   * more than 50 s before it, so it is the attempt time reconciliation
+   * searches from (less 60 s).
    */
   attemptedAt: number;
-  /** When the lease runs out, in Unix ms on the store's clock: then the key may be taken over. */
+  /**
+   * When the lease runs out, in Unix ms on the same clock: then the key may
+   * be taken over, by a claim whose own clock says so.
+   */
   expiresAt: number;
 }
 
 /**
- * What a claim with a lease says of it; the store stamps the times.
+ * What a claim with a lease says of it; the store stamps the times, on
+ * `now` when it is given.
  *
  * @example
  * ```ts
@@ -99,6 +106,14 @@ export interface IdempotencyLeaseRequest {
   params: Record<string, unknown>;
   /** How long the lease lasts from the claim, in milliseconds. */
   leaseMs: number;
+  /**
+   * The claimer's clock at the claim, in Unix ms: WhiteBIT's, as the
+   * server's client corrects it with `syncTime()`. The lease's times are
+   * stamped on it, and a lease found is judged on it, so instances whose
+   * host clocks differ agree; without it, on the store's clock. A record's
+   * time to live is always on the store's clock.
+   */
+  now?: number;
 }
 
 /**
@@ -136,6 +151,8 @@ export type IdempotencyRecord =
  * that ran out, atomically makes the claimer its holder and answers
  * `taken_over`; `complete` and `release` given a `holder` change nothing
  * (and resolve `false`) unless that holder still holds the key in flight.
+ * Leases are stamped and judged on the claimer's `lease.now` (WhiteBIT's
+ * clock as the server corrects it), and `renew` re-stamps a holder's lease.
  * A store that ignores them still works: its keys in flight answer 409
  * until they expire.
  *
@@ -151,6 +168,7 @@ export type IdempotencyRecord =
  *   complete: (key, fingerprint, response, ttlMs, holder) =>
  *     inner.complete(key, fingerprint, response, ttlMs, holder),
  *   release: (key, holder) => inner.release(key, holder),
+ *   renew: (key, lease) => inner.renew(key, lease),
  * };
  * const app = createApp({ tokens: ["t"], idempotencyStore: counting, log: false });
  * ```
@@ -188,6 +206,18 @@ export interface IdempotencyStore {
    * @returns `false` if `holder` is given and no longer holds the key: nothing was freed.
    */
   release(key: string, holder?: string): Promise<boolean | void>;
+  /**
+   * Renews `lease.holder`'s lease of `key`, if it still holds it in flight:
+   * the lease's end moves to `leaseMs` from `lease.now` (else the store's
+   * clock), its attempt time to then if that is earlier. The server renews
+   * before it sends a request again after correcting its clock (WhiteBIT
+   * refused the first for its nonce window, so it did nothing): the lease
+   * is then on the corrected clock. Optional: without it, such a request
+   * is answered 503 with nothing sent, and sent again by the caller.
+   *
+   * @returns `false` if the holder no longer holds the key: nothing changed.
+   */
+  renew?(key: string, lease: IdempotencyLeaseRequest): Promise<boolean>;
 }
 
 /**

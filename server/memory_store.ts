@@ -16,7 +16,7 @@
  */
 
 import { mustBe } from "../client/_validate.ts";
-import { claimEntry, completeEntry, holds, type RecordEntry } from "./_records.ts";
+import { claimEntry, completeEntry, holds, type RecordEntry, renewEntry } from "./_records.ts";
 import {
   type IdempotencyLeaseRequest,
   type IdempotencyRecord,
@@ -191,6 +191,31 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const freed = holds(this.#records.get(key), holder);
     if (freed) this.#records.delete(key);
     return Promise.resolve(freed);
+  }
+
+  /**
+   * Renews a holder's lease (see {@linkcode IdempotencyStore.renew}).
+   *
+   * @example
+   * ```ts
+   * import { MemoryIdempotencyStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const store = new MemoryIdempotencyStore();
+   * const lease = { holder: "a", endpoint: "invest", params: {}, leaseMs: 60_000, now: 1_000 };
+   * await store.claim("k", "f", 86_400_000, lease);
+   * strictEqual(await store.renew("k", { ...lease, now: 5_000 }), true);
+   * strictEqual(await store.renew("k", { ...lease, holder: "b" }), false); // not its holder
+   * ```
+   *
+   * @param key The scoped idempotency key.
+   * @param lease The holder's lease, from `lease.now`.
+   * @returns Whether the holder still held the key, and its lease was renewed.
+   */
+  renew(key: string, lease: IdempotencyLeaseRequest): Promise<boolean> {
+    const entry = renewEntry(this.#records.get(key), lease, this.#now());
+    if (entry) this.#records.set(key, entry);
+    return Promise.resolve(entry !== undefined);
   }
 
   #set(key: string, entry: RecordEntry): void {

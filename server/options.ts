@@ -133,7 +133,13 @@ export interface CreateAppOptions {
    * answered 503 `server-busy` with nothing sent. Default 15 000.
    */
   maxWaitMs?: number;
-  /** The clock of leases and send deadlines, in Unix milliseconds. Default `Date.now`. */
+  /**
+   * The host's clock, in Unix milliseconds: corrected by the offset the
+   * client measures with `syncTime()` (WhiteBIT's clock, the nonces'), it
+   * is the clock of `Idempotency-Key` leases and of leased nonce lanes.
+   * Give the client the same one. Default: the client options' `now`, else
+   * `Date.now`.
+   */
   now?: () => number;
   /** Origins allowed by CORS. Default: none (CORS off). */
   corsOrigins?: string[];
@@ -163,8 +169,12 @@ export interface LendingApp {
   /** Answers one request. */
   fetch(request: Request, env?: unknown, context?: unknown): Response | Promise<Response>;
   /**
-   * Shuts down: gives up the nonce lane this instance holds (requests to
-   * WhiteBIT then answer 503 with nothing sent) and stops renewing it.
+   * Shuts down without cutting off a request: from now on every request to
+   * WhiteBIT answers 503 `server-stopping` with nothing sent (as do those
+   * still waiting for their turn, and `/healthz` answers 503 `stopping`);
+   * once the requests already sent have their answers (each bounded by the
+   * client's `timeoutMs`), gives up the nonce lane this instance holds and
+   * stops renewing it.
    */
   close(): Promise<void>;
 }

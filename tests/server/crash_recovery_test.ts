@@ -25,6 +25,14 @@ import {
 
 const LEASE_MS = 60_000;
 
+/**
+ * Now, on the half second. Reconciling reads WhiteBIT's time first, in
+ * whole seconds: on a clock that stands still between the steps a test
+ * takes, `syncTime()` then measures an offset of exactly 0 (else up to
+ * ±0.5 s, and a lease would not end on the exact step these tests take).
+ */
+const halfSecond = () => Math.floor(Date.now() / 1000) * 1000 + 500;
+
 /** A sandbox, a store and instances on them, all on one clock that only moves when told. */
 function fleet(store: IdempotencyStore, clock: { now: number }) {
   const now = () => clock.now;
@@ -60,7 +68,7 @@ const KEY = { "idempotency-key": "order-crash-1" };
 
 for (const [name, open] of STORES) {
   Deno.test(`${name}: the holder dies after WhiteBIT invested: 409 during its lease, then 201 with the same investment, reconciled`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const dies = holding(1, "after"); // WhiteBIT invests; the answer never comes back
@@ -100,7 +108,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: the holder dies before WhiteBIT saw it: not found, invested anew once; the late original is refused by WhiteBIT and never resent`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const lost = holding(1, "before"); // the request waits on the wire
@@ -126,7 +134,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: one instance, two requests: when the slow first one gives up, the key stays the second's, in flight`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     // The first two invests on the wire wait, each until opened.
@@ -157,7 +165,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: takers that die too never narrow the search: the fourth finds the first holder's investment`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const dies = holding(1, "after");
@@ -192,7 +200,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: an investment of the same plan and amount made for another key is never taken for this key's`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const lost = holding(1, "before");
@@ -215,7 +223,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: 12 retries at once after the lease: one reconciles, the others wait or replay, one investment`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const dies = holding(1, "after");
@@ -241,7 +249,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: a close whose holder died: found closed (204, reconciled), or carried out once`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const survivor = instance();
@@ -280,7 +288,7 @@ for (const [name, open] of STORES) {
   });
 
   Deno.test(`${name}: reconciling fails when WhiteBIT's history cannot be read: 503 unknown, nothing invested, reconciled later`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const dies = holding(1, "after");
@@ -309,7 +317,7 @@ for (const [name, open] of STORES) {
 }
 
 Deno.test("a request whose turn comes after its key's send deadline is not sent: 503 not_executed, the key freed", async () => {
-  const clock = { now: Date.now() };
+  const clock = { now: halfSecond() };
   const { sandbox, instance } = fleet(new MemoryIdempotencyStore({ now: () => clock.now }), clock);
   const limiter = new GatedLimiter();
   const slow = instance(undefined, limiter);
@@ -344,7 +352,7 @@ Deno.test("createApp refuses a lease too short to send in, or longer than a key 
 
 for (const [name, open] of STORES) {
   Deno.test(`${name}: flex calls whose holder died: an invest found by its history row, a withdrawal carried out once, auto-invest found as set`, async () => {
-    const clock = { now: Date.now() };
+    const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);
     const { sandbox, instance } = fleet(stores.store, clock);
     const plan = sandbox.flexPlans[0].id;

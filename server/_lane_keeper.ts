@@ -100,7 +100,7 @@ export class LaneKeeper {
           if (left < leaseMs / 3) await renewal.catch(() => {});
           else renewal.catch(() => {});
         }
-        if (this.#held) return this.#held.index;
+        if (this.#held && !this.#closed) return this.#held.index;
       }
       await this.#exclusive(() => this.#acquire());
     }

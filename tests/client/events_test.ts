@@ -90,14 +90,21 @@ Deno.test("a call's onEvent gets that call's events only, after the client's own
   ok(order.indexOf("client request") < order.indexOf("call request"));
 });
 
-Deno.test("beforeSend runs on every attempt just before sending; if it throws, nothing is sent", async () => {
+Deno.test("beforeSend runs on every attempt just before sending, with its nonce; if it throws, nothing is sent", async () => {
   const { client, sandbox, planId, sent } = setup({ client: { retryDelayMs: 1 } });
   sandbox.injectFault({ kind: "respond", status: 429, body: "<html/>" });
   // Each call sees the requests already sent: it runs after signing, before sending.
   const seen: number[] = [];
-  await client.invest({ planId, amount: "100" }, { beforeSend: () => seen.push(sent.length) });
+  const nonces: number[] = [];
+  await client.invest({ planId, amount: "100" }, {
+    beforeSend: (nonce) => {
+      seen.push(sent.length);
+      nonces.push(nonce);
+    },
+  });
   deepStrictEqual(seen, [0, 1], "once per attempt, each time before that attempt left");
   strictEqual(sent.length, 2);
+  deepStrictEqual(nonces, sent.map((body) => body.nonce), "the nonce each attempt was signed with");
 
   const refusal = new Error("the lease ran out");
   const events: WhiteBitEvent[] = [];

@@ -14,6 +14,7 @@ import {
   MemoryNonceLaneStore,
   type NonceLaneStore,
 } from "../../server.ts";
+import { LaneKeeper } from "../../server/_lane_keeper.ts";
 import { WhiteBitSandbox } from "../../testing.ts";
 import {
   appOn,
@@ -23,6 +24,7 @@ import {
   PLAN,
   problemOf,
   SERVER_ACCOUNT,
+  T0,
   typeOf,
 } from "../_fixtures.ts";
 
@@ -203,4 +205,58 @@ Deno.test("nonceLanes: refused with a WhiteBitClient (one client per lane is nee
     ),
     RangeError,
   );
+});
+
+Deno.test("LaneKeeper: a host clock that steps back cannot stretch its lane: the monotonic time since it asked ends it", async () => {
+  let now = T0;
+  let monotonic = 0;
+  const keeper = new LaneKeeper({
+    store: new MemoryNonceLaneStore({ now: () => now }),
+    scope: Promise.resolve("k"),
+    count: 1,
+    leaseMs: LEASE_MS,
+    holder: "a",
+    now: () => now,
+    monotonic: () => monotonic,
+  });
+  strictEqual(await keeper.lane(), 0);
+  now -= 60_000; // NTP steps the host clock back a minute
+  monotonic += LEASE_MS - 2_001;
+  strictEqual(keeper.holds(0), true);
+  monotonic += 1; // the lease less its 2 s guard has passed, whatever the host clock says
+  strictEqual(keeper.holds(0), false);
+  await keeper.close();
+});
+
+Deno.test("LaneKeeper: close() while the store is giving it a lane gives that lane up too", async () => {
+  let now = T0;
+  const inner = new MemoryNonceLaneStore({ now: () => now });
+  const asked = Promise.withResolvers<void>();
+  const answer = Promise.withResolvers<void>();
+  const store: NonceLaneStore = {
+    acquire: async (request) => {
+      asked.resolve();
+      await answer.promise;
+      return await inner.acquire(request);
+    },
+    renew: (request) => inner.renew(request),
+    release: (request) => inner.release(request),
+  };
+  const keeper = new LaneKeeper({
+    store,
+    scope: Promise.resolve("k"),
+    count: 1,
+    leaseMs: LEASE_MS,
+    holder: "a",
+    now: () => now,
+  });
+  const lane = keeper.lane();
+  await asked.promise;
+  const closed = keeper.close();
+  answer.resolve(); // the store gives lane 0 to a keeper that is closing
+  strictEqual(await lane, undefined, "never signed with");
+  await closed;
+  now += 6_000;
+  const other = { scope: "k", holder: "b", count: 1, leaseMs: LEASE_MS };
+  strictEqual(await inner.acquire(other), 0, "given up: free after 6 s of quiet, not its lease");
 });

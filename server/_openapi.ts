@@ -36,7 +36,7 @@ const IDEMPOTENCY_KEY = {
   schema: { type: "string", maxLength: 255 },
 };
 const BUSY = problemResponse(
-  "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s, or not before the Idempotency-Key's lease would run out (server-busy); this instance holds no nonce lane of the key (nonce-lane-unavailable); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All these but not-configured carry outcome not_executed and Retry-After. A dead server's Idempotency-Key that could not be reconciled yet (idempotency-reconciliation-failed) carries outcome unknown.",
+  "Not configured (not-configured); a repeated nonce (upstream-busy); the host clock outside WhiteBIT's 5 s window after re-reading its time (clock-skew, with clockOffsetMs); no rate-limit slot within 15 s, or not before the Idempotency-Key's lease would run out (server-busy); this instance holds no nonce lane of the key (nonce-lane-unavailable) or is stopping (server-stopping); for an Idempotency-Key, the store full (idempotency-store-full) or failing (idempotency-store-unavailable). All these but not-configured carry outcome not_executed and Retry-After. A dead server's Idempotency-Key that could not be reconciled yet (idempotency-reconciliation-failed) carries outcome unknown.",
 );
 const IN_FLIGHT = problemResponse(
   "Same Idempotency-Key in flight, or its server stopped before keeping the answer: outcome unknown, Retry-After 1",

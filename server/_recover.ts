@@ -49,7 +49,7 @@ import type { Made, Route } from "./_routes.ts";
  * @param c The request's context.
  * @param deps The app's store, key space and lease.
  * @param route The route: how to reconcile it.
- * @param held The key, now this request's, its client and send deadline.
+ * @param held The key, now this request's, its client and send window.
  * @param previous The lease of the holder that died.
  * @param call The route's call, if it must be carried out now.
  * @returns The answer.

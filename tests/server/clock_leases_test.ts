@@ -157,8 +157,11 @@ for (const [name, open] of STORES) {
     strictEqual(await store.renew!("k", { ...lease, holder: "b", now: 400_000 }), false);
     strictEqual(await store.renew!("k", { ...lease, now: 380_000 }), true);
     // Now judged on the renewed lease: running until 440 000 on the claimer's clock.
-    strictEqual((await store.claim("k", "f", 86_400_000, { ...lease, holder: "c", now: 439_999 }))
-      ?.state, "in_flight");
+    strictEqual(
+      (await store.claim("k", "f", 86_400_000, { ...lease, holder: "c", now: 439_999 }))
+        ?.state,
+      "in_flight",
+    );
     const taken = await store.claim("k", "f", 86_400_000, { ...lease, holder: "c", now: 440_000 });
     strictEqual(taken?.state, "taken_over");
     deepStrictEqual(taken.state === "taken_over" && taken.lease, {
@@ -173,7 +176,11 @@ for (const [name, open] of STORES) {
     const again = await store.claim("k", "f", 86_400_000, { ...lease, holder: "d", now: 660_000 });
     strictEqual(again?.state === "taken_over" && again.lease.attemptedAt, 380_000, "never later");
     await store.complete("k", "f", { status: 201, body: "{}", contentType: "" }, 1_000, "d");
-    strictEqual(await store.renew!("k", { ...lease, holder: "d" }), false, "answered: not in flight");
+    strictEqual(
+      await store.renew!("k", { ...lease, holder: "d" }),
+      false,
+      "answered: not in flight",
+    );
   });
 }
 

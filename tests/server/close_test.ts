@@ -15,8 +15,8 @@ import {
   PATHS,
   PLAN,
   problemOf,
-  SERVER_ACCOUNT,
   sentTo,
+  SERVER_ACCOUNT,
   typeOf,
 } from "../_fixtures.ts";
 

@@ -26,6 +26,7 @@ import type { Outcome } from "../client/errors.ts";
 import type { WhiteBitEvent } from "../client/options.ts";
 import type { StoredResponse } from "./idempotency.ts";
 import { type Problem, problem } from "./_problem.ts";
+import type { Stop } from "./_drain.ts";
 
 /** What the app's middleware and routes share on the Hono context. */
 export type ServerEnv = {
@@ -37,6 +38,8 @@ export type ServerEnv = {
     eventsDropped: number;
     /** Set when this request reconciled its `Idempotency-Key`'s earlier attempt. */
     reconciled: Reconciled;
+    /** This request's view of the app's stop (`close()`), for a route to WhiteBIT. */
+    stop: Stop;
   };
 };
 

@@ -202,10 +202,9 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
     instance,
     leaseMs,
     clock,
-    stopping: drain.stopping,
   };
   app.get("/healthz", async (c) => {
-    if (drain.stopping.aborted) return c.json({ status: "stopping" }, 503);
+    if (drain.stopping) return c.json({ status: "stopping" }, 503);
     if (!lanes) return c.json({ status: "ok" });
     const sender = await deps.senders.take();
     return "type" in sender
@@ -216,7 +215,10 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   app.get("/openapi.json", (c) => c.json(OPENAPI_DOCUMENT));
   for (const route of ROUTES) {
     const handler = (c: Context<ServerEnv>) =>
-      drain.run(() => handle(c, deps, route), (p) => answer(c, p));
+      drain.run((stop) => {
+        c.set("stop", stop);
+        return handle(c, deps, route);
+      }, (p) => answer(c, p));
     if (route.from === "query") app.on(route.method, route.path, handler);
     else app.on(route.method, route.path, limitBody, handler);
   }

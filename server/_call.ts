@@ -22,7 +22,7 @@
  * const sandbox = new WhiteBitSandbox();
  * const client = new WhiteBitClient({ ...sandbox.credentials, fetch: sandbox.fetch });
  * const sender = { client, healer: new NonceWindowHealer(client) };
- * const deps = { maxWaitMs: 1_000, clock: Date.now, stopping: new AbortController().signal };
+ * const deps = { maxWaitMs: 1_000, clock: Date.now };
  * const app = new Hono<ServerEnv>();
  * app.get("/", async (c) => {
  *   const answer = await run(c, deps, sender, async (client, options) => ({
@@ -87,11 +87,6 @@ export interface Deps {
    * clock of leases, the same as the nonces'.
    */
   clock: () => number;
-  /**
-   * Aborted when the app stops (`close()`), its reason a {@linkcode NotSentError}:
-   * no request waits or leaves after it.
-   */
-  stopping: AbortSignal;
 }
 
 /**
@@ -115,26 +110,27 @@ const CLOCK_SKEW = problem("clock-skew", "").type;
 
 /**
  * This request's options for client calls: the wait bound, the caller's
- * signal and the app's stop (neither is waited through, and nothing is
- * sent after them), its events collected for the access log, and the
- * sender's check (plus a key's send window, checked with the nonce) just
- * before each request leaves.
+ * signal and the app's stop (`c.get("stop")`: neither is waited through,
+ * and nothing is sent after them), its events collected for the access
+ * log, and the sender's check (plus a key's send window, checked with the
+ * nonce) just before each request leaves.
  *
  * @param c The request's context.
- * @param deps The app's wait bound and stop.
+ * @param deps The app's wait bound.
  * @param sender The client's check.
  * @param window The send window of the key the request holds, if it holds one.
  * @returns The options.
  */
 export function callOptions(
   c: Context<ServerEnv>,
-  deps: Pick<Deps, "maxWaitMs" | "stopping">,
+  deps: Pick<Deps, "maxWaitMs">,
   sender: Sender,
   window?: SendWindow,
 ): CallOptions {
+  const stop = c.get("stop");
   return {
     maxWaitMs: deps.maxWaitMs,
-    waitSignal: AbortSignal.any([c.req.raw.signal, deps.stopping]),
+    waitSignal: stop ? AbortSignal.any([c.req.raw.signal, stop.signal]) : c.req.raw.signal,
     onEvent: (event: WhiteBitEvent) => {
       const events = c.get("events") ?? [];
       if (events.length < MAX_EVENTS) events.push(event);
@@ -142,7 +138,7 @@ export function callOptions(
       c.set("events", events);
     },
     beforeSend: (nonce) => {
-      deps.stopping.throwIfAborted();
+      stop?.check();
       sender.check?.();
       if (window && !window.allows(nonce)) {
         throw new NotSentError(
@@ -164,7 +160,7 @@ export function callOptions(
  * call is sent again; if it cannot be, it is not.
  *
  * @param c The request's context: its signal tells whether the caller left.
- * @param deps The app's wait bound, clock and stop.
+ * @param deps The app's wait bound and clock.
  * @param sender The client and its healer.
  * @param call The call.
  * @param window The send window of the key the request holds, if it holds one.
@@ -172,7 +168,7 @@ export function callOptions(
  */
 export async function run(
   c: Context<ServerEnv>,
-  deps: Pick<Deps, "maxWaitMs" | "clock" | "stopping">,
+  deps: Pick<Deps, "maxWaitMs" | "clock">,
   sender: Sender,
   call: Call,
   window?: SendWindow,

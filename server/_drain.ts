@@ -2,10 +2,11 @@
  * Stopping an app without cutting off its requests: once `stop()` is
  * called, no new request to WhiteBIT starts (each is answered 503
  * `server-stopping`, `outcome: "not_executed"`), none still waiting for
- * its turn waits on or leaves (the `stopping` signal: those answer the
- * same), and `stop()` resolves once the requests already sent have their
- * answers, each bounded by the client's timeout. Then the app may give
- * its nonce lane up.
+ * its turn waits on or leaves (each request's {@linkcode Stop}: those
+ * answer the same), and `stop()` resolves once the requests already sent
+ * have their answers, each bounded by the client's timeout. Then the app
+ * may give its nonce lane up. What the requests share is plain data: on
+ * Workers, an abort signal belongs to the request that made it.
  *
  * @example
  * ```ts
@@ -30,59 +31,74 @@
 import { NotSentError } from "./_call.ts";
 import { type Problem, problem } from "./_problem.ts";
 
+/** One request's view of its app's stop. */
+export interface Stop {
+  /** Aborted, with the `server-stopping` {@linkcode NotSentError}, when the app stops. */
+  signal: AbortSignal;
+  /** Throws that error once the app is stopping: called just before a request leaves. */
+  check(): void;
+}
+
 /** The requests an app is running, and its stop. */
 export class Drain {
-  readonly #controller = new AbortController();
-  readonly #idle = Promise.withResolvers<void>();
-  #running = 0;
+  readonly #running = new Set<AbortController>();
+  #stopped: NotSentError | undefined;
+  #idle: PromiseWithResolvers<void> | undefined;
 
-  /**
-   * Aborted by {@linkcode Drain.stop}, its reason the {@linkcode NotSentError}
-   * of `server-stopping`: what is waiting stops waiting, and nothing leaves.
-   */
-  get stopping(): AbortSignal {
-    return this.#controller.signal;
+  /** Whether {@linkcode Drain.stop} was called. */
+  get stopping(): boolean {
+    return this.#stopped !== undefined;
   }
 
   /**
    * Runs one request's `handle`, counted until it answers; once stopping,
    * answers the `server-stopping` problem with `refuse` instead.
    *
-   * @param handle The request's handler.
+   * @param handle The request's handler, given its view of the stop.
    * @param refuse Answers a problem.
    * @returns Its response.
    */
   async run(
-    handle: () => Promise<Response>,
+    handle: (stop: Stop) => Promise<Response>,
     refuse: (p: Problem) => Response,
   ): Promise<Response> {
-    if (this.stopping.aborted) return refuse((this.stopping.reason as NotSentError).problem);
-    this.#running++;
+    if (this.#stopped) return refuse(this.#stopped.problem);
+    const controller = new AbortController();
+    this.#running.add(controller);
+    const check = () => {
+      if (this.#stopped) throw this.#stopped;
+    };
     try {
-      return await handle();
+      return await handle({ signal: controller.signal, check });
     } finally {
-      if (--this.#running === 0 && this.stopping.aborted) this.#idle.resolve();
+      this.#running.delete(controller);
+      if (this.#running.size === 0) this.#idle?.resolve();
     }
   }
 
   /**
-   * Stops taking requests and waits for those running to answer.
+   * Stops taking requests, stops those waiting for their turn, and waits
+   * for those sent to answer.
    *
    * @returns Once none is running.
    */
   stop(): Promise<void> {
-    if (!this.stopping.aborted) {
-      this.#controller.abort(
-        new NotSentError(
-          problem(
-            "server-stopping",
-            "This server instance is stopping: nothing was sent to WhiteBIT. Send the request again; another instance takes it.",
-            { outcome: "not_executed" },
-          ),
-        ),
-      );
+    this.#stopped ??= new NotSentError(
+      problem(
+        "server-stopping",
+        "This server instance is stopping: nothing was sent to WhiteBIT. Send the request again; another instance takes it.",
+        { outcome: "not_executed" },
+      ),
+    );
+    for (const controller of this.#running) {
+      try {
+        controller.abort(this.#stopped);
+      } catch {
+        // Workers: another request's signal. Its check() still stops it before it leaves.
+      }
     }
-    if (this.#running === 0) this.#idle.resolve();
+    if (this.#running.size === 0) return Promise.resolve();
+    this.#idle ??= Promise.withResolvers();
     return this.#idle.promise;
   }
 }

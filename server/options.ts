@@ -136,9 +136,10 @@ export interface CreateAppOptions {
   /**
    * The host's clock, in Unix milliseconds: corrected by the offset the
    * client measures with `syncTime()` (WhiteBIT's clock, the nonces'), it
-   * is the clock of `Idempotency-Key` leases and of leased nonce lanes.
-   * Give the client the same one. Default: the client options' `now`, else
-   * `Date.now`.
+   * is the clock of `Idempotency-Key` leases and of leased nonce lanes,
+   * and must be the clock the client's nonces come from: a `WhiteBitClient`
+   * given with its own `now` needs the same one here. Default: the client
+   * options' `now`, else `Date.now`.
    */
   now?: () => number;
   /** Origins allowed by CORS. Default: none (CORS off). */

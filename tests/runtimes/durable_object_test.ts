@@ -49,12 +49,16 @@ function worker(
   });
 }
 
-/** A bundle, a sandbox behind a holding proxy, a persistence folder, and a deadline. */
-async function setup() {
+/**
+ * A bundle, a sandbox (its clock `aheadMs` ahead of the host's) behind a
+ * holding proxy, a persistence folder, and a deadline.
+ */
+async function setup(aheadMs = 0) {
   const dir = await Deno.makeTempDir({ prefix: "whitebit-do-" });
   const deadline = AbortSignal.timeout(DEADLINE_MS);
   const sandbox = new WhiteBitSandbox({
     accounts: [{ ...SERVER_ACCOUNT, balances: { USDT: "1000000" } }],
+    now: () => Date.now() + aheadMs,
   });
   const proxy = hangingSandbox(sandbox);
   const contents = await bundleWorker(dir, deadline);
@@ -119,6 +123,25 @@ Deno.test("Workers + Durable Object: 200 concurrent requests with one Idempotenc
     const { id } = JSON.parse(results.find(({ response }) => response.status === 201)!.text);
     strictEqual(s.sandbox.investments[0].id, id);
     console.log(`  ${statuses.filter((status) => status === 409).length} × 409, 1 × 201`);
+  } finally {
+    await s.stop(mf);
+  }
+});
+
+Deno.test("Workers + Durable Object: WhiteBIT's clock 30 s ahead: a keyed invest refused for its nonce has its lease renewed in the Durable Object on the corrected clock and is sent again: 201, once", async () => {
+  await using s = await setup(30_000);
+  const mf = await s.start();
+  try {
+    const first = await s.invest(mf, "order-clock");
+    strictEqual(first.response.status, 201, first.text);
+    await s.sandbox.settled();
+    const sent = (path: string) => s.sandbox.requests.filter((r) => r.path === path).length;
+    strictEqual(sent(PATHS.invest), 2, "refused for its nonce, then sent again");
+    strictEqual(sent(PATHS.time), 1);
+    strictEqual(s.sandbox.investments.length, 1);
+    const replay = await s.invest(mf, "order-clock");
+    strictEqual(replay.response.headers.get("idempotent-replayed"), "true");
+    strictEqual(replay.text, first.text);
   } finally {
     await s.stop(mf);
   }

@@ -44,7 +44,7 @@ import type { CallOptions, WhiteBitEvent } from "../client/options.ts";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import type { NonceWindowHealer } from "./_nonce_window.ts";
 import { type Answer, problemResponse, type ServerEnv } from "./_answer.ts";
-import { type Problem, problem, problemFromError } from "./_problem.ts";
+import { NotSentError, type Problem, problem, problemFromError } from "./_problem.ts";
 import type { SendWindow } from "./_send_window.ts";
 
 /** A client call of one route: gets the client to send with, and the request's call options. */
@@ -87,21 +87,6 @@ export interface Deps {
    * clock of leases, the same as the nonces'.
    */
   clock: () => number;
-}
-
-/**
- * Thrown by a `beforeSend` check: the request must not leave, and nothing
- * was sent; the problem says why.
- */
-export class NotSentError extends Error {
-  /** What the caller is answered. */
-  readonly problem: Problem;
-
-  /** @param p The problem, with outcome `not_executed`. */
-  constructor(p: Problem) {
-    super(p.detail);
-    this.problem = p;
-  }
 }
 
 /** The most client events an access-log line carries; more are counted, not kept. */

@@ -28,8 +28,7 @@
  * @module
  */
 
-import { NotSentError } from "./_call.ts";
-import { type Problem, problem } from "./_problem.ts";
+import { NotSentError, type Problem, problem } from "./_problem.ts";
 
 /** One request's view of its app's stop. */
 export interface Stop {

@@ -28,15 +28,6 @@ import type { SendWindow } from "./_send_window.ts";
 
 /** How long a key's record lives. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/**
- * A key's holder sends no request whose nonce is later than this before its
- * lease runs out (`_send_window.ts`): WhiteBIT carries a request out only
- * within 5 s of its nonce, so the holder's last one runs at least 10 s
- * before the lease ends; a taker checks its own clock against WhiteBIT's
- * (to within a second or so) before it reconciles. Reconciliation after the
- * lease therefore sees all the holder did.
- */
-export const SEND_MARGIN_MS = 15_000;
 /** The most bytes of a body kept for replay: a record stays far below Deno KV's 64 KiB. */
 const RECORD_BODY_LIMIT = 16 * 1024;
 const encoder = new TextEncoder();

@@ -334,3 +334,18 @@ function capFieldErrors(fieldErrors: Record<string, string[]>): Record<string, s
   }
   return capped;
 }
+
+/**
+ * Thrown by a `beforeSend` check: the request must not leave, and nothing
+ * was sent; the problem says why.
+ */
+export class NotSentError extends Error {
+  /** What the caller is answered. */
+  readonly problem: Problem;
+
+  /** @param p The problem, with outcome `not_executed`. */
+  constructor(p: Problem) {
+    super(p.detail);
+    this.problem = p;
+  }
+}

@@ -37,7 +37,15 @@
  * @module
  */
 
-import { SEND_MARGIN_MS } from "./_held_key.ts";
+/**
+ * A key's holder sends no request whose nonce is later than this before its
+ * lease runs out: WhiteBIT carries a request out only within 5 s of its
+ * nonce, so the holder's last one runs at least 10 s before the lease ends;
+ * a taker checks its own clock against WhiteBIT's (to within a second or so)
+ * before it reconciles. Reconciliation after the lease therefore sees all
+ * the holder did.
+ */
+export const SEND_MARGIN_MS = 15_000;
 
 /**
  * How long before the attempt time its record keeps a request's nonce may

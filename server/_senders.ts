@@ -39,7 +39,8 @@ import type { WhiteBitClientOptions } from "../client/options.ts";
 import { RateLimiter } from "../client/rate_limiter.ts";
 import type { LaneKeeper } from "./_lane_keeper.ts";
 import { NonceWindowHealer } from "./_nonce_window.ts";
-import { NotSentError, type Sender, type Senders } from "./_call.ts";
+import type { Sender, Senders } from "./_call.ts";
+import { NotSentError } from "./_problem.ts";
 import { problem } from "./_problem.ts";
 
 /**

@@ -63,6 +63,8 @@ export class WhiteBitClient {
   readonly baseUrl: string;
   /** Whether nonces are sent in WhiteBIT's ±5 s window mode. */
   readonly nonceWindow: boolean;
+  /** How long a request waits for its whole answer, in milliseconds (`timeoutMs`). */
+  readonly timeoutMs: number;
   /**
    * Flex lending (`/api/v4/main-account/smart-flex/`): plans, positions
    * addressed by plan, top-ups, partial withdrawals, closing, the
@@ -98,6 +100,7 @@ export class WhiteBitClient {
     this.#transport = new Transport(options);
     this.baseUrl = this.#transport.baseUrl;
     this.nonceWindow = options.nonceWindow ?? true;
+    this.timeoutMs = this.#transport.timeoutMs;
     this.flex = flexClient((endpoint, params, call) => this.#call(endpoint, params, call));
   }
 

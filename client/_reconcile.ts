@@ -53,10 +53,19 @@ export interface HistoryReader {
   page(offset: number, ticker: string | undefined): Promise<Page<Investment>>;
 }
 
+/** What bounds the search, beside `toleranceMs`. */
+export interface AttemptBounds {
+  /** How far before the attempt a record may be stamped (default 60 000 ms): clocks differ. */
+  toleranceMs?: number;
+  /** The last moment (Unix ms, WhiteBIT's clock) the call can have run: nothing later is it. */
+  until?: number;
+}
+
 /**
- * When the failed call was attempted, in Unix seconds, and the earliest whole
- * second a record of it may carry: the attempt less `toleranceMs` (default
- * 60 000) for the difference between the two clocks.
+ * When the failed call was attempted, in Unix seconds, the earliest whole
+ * second a record of it may carry (the attempt less `toleranceMs`, default
+ * 60 000, for the difference between the two clocks) and the latest (the
+ * second of `until`, or `Infinity`).
  *
  * @throws {TypeError} If `attemptedAt` is not a number.
  * @throws {RangeError} If `toleranceMs` is negative or not finite.
@@ -64,8 +73,8 @@ export interface HistoryReader {
 export function attemptWindow(
   action: string,
   attemptedAt: number | undefined,
-  options: { toleranceMs?: number },
-): { attempted: number; earliest: number } {
+  options: AttemptBounds,
+): { attempted: number; earliest: number; latest: number } {
   if (!Number.isFinite(attemptedAt)) {
     throw new TypeError(mustBe(action, '"attemptedAt"', "a number", attemptedAt));
   }
@@ -76,6 +85,7 @@ export function attemptWindow(
   return {
     attempted: attemptedAt! / 1000,
     earliest: Math.floor((attemptedAt! - toleranceMs) / 1000),
+    latest: Math.ceil((options.until ?? Infinity) / 1000),
   };
 }
 
@@ -107,7 +117,7 @@ export async function findInvestment(
 export async function findInvestments(
   reader: HistoryReader,
   error: InvestFailure,
-  options: CallOptions & { toleranceMs?: number },
+  options: CallOptions & AttemptBounds,
 ): Promise<Investment[]> {
   const path = ENDPOINTS.invest.path;
   if (error?.requestPath !== path) {
@@ -119,7 +129,11 @@ export async function findInvestments(
   const { planId, amount } = error.params ?? {};
   assertIdentifier(planId, "params.planId");
   assertDecimalAmount(amount, "params.amount");
-  const { attempted, earliest } = attemptWindow("find investment", error.attemptedAt, options);
+  const { attempted, earliest, latest } = attemptWindow(
+    "find investment",
+    error.attemptedAt,
+    options,
+  );
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
   const found: Investment[] = [];
@@ -135,7 +149,7 @@ export async function findInvestments(
       previous = investment.created;
       if (
         investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
-        compareDecimal(investment.amount, amount) === 0
+        investment.created <= latest && compareDecimal(investment.amount, amount) === 0
       ) {
         found.push(investment);
       }

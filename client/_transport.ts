@@ -93,7 +93,8 @@ export class Transport {
   #key: Promise<CryptoKey> | undefined;
   readonly #fetch: FetchLike;
   readonly #onEvent: ((event: WhiteBitEvent) => void) | undefined;
-  readonly #timeoutMs: number;
+  /** How long a request may wait for its whole answer, in milliseconds. */
+  readonly timeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
@@ -129,7 +130,7 @@ export class Transport {
     this.clock = new NonceClock({ now: options.now ?? Date.now, window, lane: options.nonceLane });
     this.#apiKey = apiKey;
     this.#secret = apiSecret;
-    this.#timeoutMs = delay("timeoutMs", options.timeoutMs ?? 10_000, 1);
+    this.timeoutMs = delay("timeoutMs", options.timeoutMs ?? 10_000, 1);
     this.#maxRetries = options.maxRetries ?? 2;
     if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 0) {
       throw new RangeError(
@@ -381,7 +382,7 @@ export class Transport {
     // of cold start. The timer stays pending for the whole timeout, so fetch
     // gets a signal of its own, unlinked once the answer is read: the pending
     // timer then holds an empty signal, not the request.
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     const controller = new AbortController();
     const abort = () => controller.abort();
     timeout.addEventListener("abort", abort);
@@ -401,7 +402,7 @@ export class Transport {
       // abort, none after a timeout). A refusal of the runtime before any
       // connection (no network permission) is provably not sent.
       throw timeout.aborted && !signal?.aborted
-        ? failed(TimeoutError, `got no answer within ${this.#timeoutMs} ms`)
+        ? failed(TimeoutError, `got no answer within ${this.timeoutMs} ms`)
         : signal?.aborted
         ? failed(AbortedError, "was aborted after it was sent", { cause: signal.reason })
         : NOT_SENT_ERRORS.has((error as Error)?.name)
@@ -539,7 +540,13 @@ function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Resolves after `ms`, or rejects with `signal`'s reason once it aborts.
+ *
+ * @param ms How long, in milliseconds (at most 2^31 − 1).
+ * @param signal What ends the wait early.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {

@@ -20,7 +20,11 @@
  * WhiteBIT's history has no request id, so an investment is recognised by
  * plan, amount and time, and is given to one key only: every success's id
  * and every id found is attributed to its key in the store first, and
- * reconciliation passes over ids attributed to other keys.
+ * reconciliation passes over ids attributed to other keys. It takes nothing
+ * made after the holder's last moment (`lastRun`), and nothing made so
+ * recently that another request's answer with it could still be on its way
+ * (its client's `timeoutMs` and a few seconds): it waits for that (up to
+ * `maxWaitMs`), or the outcome stays unknown (503) until it has settled.
  *
  * @example
  * ```ts
@@ -34,6 +38,7 @@
  */
 
 import type { Context } from "hono";
+import { sleep } from "../client/_transport.ts";
 import type { IdempotencyLease } from "./idempotency.ts";
 import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import { type Call, callOptions, type Deps, run } from "./_call.ts";
@@ -41,6 +46,13 @@ import { attribute, finish, type Held, keep } from "./_held_key.ts";
 import type { NonceWindowHealer } from "./_nonce_window.ts";
 import { problem } from "./_problem.ts";
 import type { Made, Route } from "./_routes.ts";
+import { lastRun, NONCE_WINDOW_MS } from "./_send_window.ts";
+
+/**
+ * How long after its answer came back a success is surely attributed to
+ * its key (or to none): the store's write.
+ */
+const ATTRIBUTED_WITHIN_MS = 5_000;
 
 /**
  * Reconciles the call of a holder whose lease ran out, for the request
@@ -67,16 +79,28 @@ export async function reconcile(
   if (!reconcile) return send(c, failed(undefined, deps));
   const why = await clockCheck(deps, held, previous, sender.healer);
   if (why) return send(c, failed(new Error(why), deps));
+  const options = callOptions(c, deps, sender);
   try {
     const made = await sender.healer.call(() =>
       reconcile.find(
         sender.client,
         previous.params,
-        previous.attemptedAt,
-        callOptions(c, deps, sender),
+        { attemptedAt: previous.attemptedAt, until: lastRun(previous.expiresAt) },
+        options,
       )
     );
+    const unsettled = (item: Made) => unsettledFor(item, deps.clock(), sender.client.timeoutMs);
     for (const item of made) {
+      // Made so recently that another request's answer with it may be on its way: wait for it.
+      const wait = unsettled(item);
+      if (wait > 0 && wait <= deps.maxWaitMs) await sleep(wait, options.waitSignal);
+      if (unsettled(item) > 0) {
+        const why =
+          `WhiteBIT made something that matches it too recently: another request's answer with it may still be on its way for ${
+            Math.ceil(unsettled(item) / 1000)
+          } s`;
+        return send(c, failed(new Error(why), deps));
+      }
       if (item.id !== undefined && !(await attribute(deps, held.scoped, route.endpoint, item.id))) {
         continue; // another key's answer
       }
@@ -88,6 +112,18 @@ export async function reconcile(
   c.set("reconciled", "not-found");
   c.header("Idempotent-Reconciled", "not-found");
   return await finish(c, deps, route, held, await run(c, deps, sender, call, held.window));
+}
+
+/**
+ * How long before `item` could be told apart from another request's
+ * success (0 once it can): a request WhiteBIT carried out at `item.at` was
+ * sent at most a second (its whole-second time) and its nonce window
+ * before, its answer came back within its client's `timeoutMs`, and was
+ * attributed within {@linkcode ATTRIBUTED_WITHIN_MS}.
+ */
+function unsettledFor(item: Made, now: number, timeoutMs: number): number {
+  if (item.at === undefined) return 0;
+  return item.at + 1_000 + NONCE_WINDOW_MS + timeoutMs + ATTRIBUTED_WITHIN_MS - now;
 }
 
 /**

@@ -122,13 +122,15 @@ export interface Reconciler {
    *
    * @param client The client to read with.
    * @param params The call's parameters.
-   * @param attemptedAt When the call's key was claimed (Unix ms): it was signed at or after it.
+   * @param span When the call's key was claimed (Unix ms: it was signed at
+   *   or after it, less 50 s), and the last moment WhiteBIT can have carried
+   *   it out (Unix ms, WhiteBIT's clock).
    * @param options The reads' options.
    */
   find(
     client: WhiteBitClient,
     params: Record<string, unknown>,
-    attemptedAt: number,
+    span: { attemptedAt: number; until: number },
     options: CallOptions,
   ): Promise<Made[]>;
   /**
@@ -145,19 +147,21 @@ export interface Made {
   body: unknown;
   /** Its id, when another call could have made it too (see {@linkcode Reconciler.idOf}). */
   id?: string;
+  /** When WhiteBIT made it (Unix ms, to the second), when another call could have made it too. */
+  at?: number;
 }
 
 /** An investment, found by its plan, amount and time: each is the answer of one key only. */
 const INVEST_RECONCILER: Reconciler = {
-  find: async (client, params, attemptedAt, options) =>
+  find: async (client, params, { attemptedAt, until }, options) =>
     (await findInvestments(
       {
         plans: () => client.plans({}, options),
         page: (offset, ticker) => client.investments({ ticker, limit: MAX_LIMIT, offset }, options),
       },
       { requestPath: ENDPOINTS.invest.path, outcome: "unknown", params, attemptedAt },
-      options,
-    )).map(({ id }) => ({ body: { id }, id })),
+      { ...options, until },
+    )).map(({ id, created }) => ({ body: { id }, id, at: created * 1000 })),
   idOf: (body) => isRecord(body) && typeof body.id === "string" ? body.id : undefined,
 };
 
@@ -167,7 +171,7 @@ const INVEST_RECONCILER: Reconciler = {
  */
 function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
   return {
-    find: async (client, params, attemptedAt, options) =>
+    find: async (client, params, { attemptedAt, until }, options) =>
       (await findTransactions(
         (page) => client.flex.history(page, options),
         {
@@ -176,10 +180,11 @@ function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
           params,
           attemptedAt,
         },
-        {},
-      )).map(({ transaction_id }) => ({
+        { until },
+      )).map(({ transaction_id, createdAt }) => ({
         body: { transactionId: transaction_id },
         id: transaction_id,
+        at: createdAt * 1000,
       })),
     idOf: (body) =>
       isRecord(body) && typeof body.transactionId === "string" ? body.transactionId : undefined,
@@ -191,7 +196,7 @@ function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
  * setting it again would change nothing anyway: it moves no funds).
  */
 const FLEX_AUTO_INVEST_RECONCILER: Reconciler = {
-  find: async (client, { plan, enabled }, _attemptedAt, options) => {
+  find: async (client, { plan, enabled }, _span, options) => {
     const { data } = await client.flex.investments({ plan: plan as string }, options);
     return data.some((position) =>
         position.status === FLEX_INVESTMENT_STATUS.Active && position.withAutoReinvest === enabled
@@ -203,7 +208,7 @@ const FLEX_AUTO_INVEST_RECONCILER: Reconciler = {
 
 /** A close: done if the investment is closed now. */
 const CLOSE_RECONCILER: Reconciler = {
-  find: async (client, { id }, _attemptedAt, options) => {
+  find: async (client, { id }, _span, options) => {
     const { records } = await client.investments({ id: id as string }, options);
     return records[0]?.status === INVESTMENT_STATUS.Closed ? [{ body: undefined }] : [];
   },

@@ -47,6 +47,22 @@
  */
 export const SEND_MARGIN_MS = 15_000;
 
+/** How far from its nonce WhiteBIT carries a request out (window mode), in milliseconds. */
+export const NONCE_WINDOW_MS = 5_000;
+
+/**
+ * The last moment, on WhiteBIT's clock, a request of the key's holder can
+ * have been carried out: its lease's end less {@linkcode SEND_MARGIN_MS},
+ * plus WhiteBIT's {@linkcode NONCE_WINDOW_MS}. Reconciliation takes nothing
+ * made later as the holder's.
+ *
+ * @param expiresAt When the holder's lease runs out (Unix ms, the lease's clock).
+ * @returns The moment, in Unix ms.
+ */
+export function lastRun(expiresAt: number): number {
+  return expiresAt - SEND_MARGIN_MS + NONCE_WINDOW_MS;
+}
+
 /**
  * How long before the attempt time its record keeps a request's nonce may
  * lie: reconciliation reads WhiteBIT's history from 60 s before it, and

@@ -53,19 +53,10 @@ export interface HistoryReader {
   page(offset: number, ticker: string | undefined): Promise<Page<Investment>>;
 }
 
-/** What bounds the search, beside `toleranceMs`. */
-export interface AttemptBounds {
-  /** How far before the attempt a record may be stamped (default 60 000 ms): clocks differ. */
-  toleranceMs?: number;
-  /** The last moment (Unix ms, WhiteBIT's clock) the call can have run: nothing later is it. */
-  until?: number;
-}
-
 /**
- * When the failed call was attempted, in Unix seconds, the earliest whole
- * second a record of it may carry (the attempt less `toleranceMs`, default
- * 60 000, for the difference between the two clocks) and the latest (the
- * second of `until`, or `Infinity`).
+ * When the failed call was attempted, in Unix seconds, and the earliest whole
+ * second a record of it may carry: the attempt less `toleranceMs` (default
+ * 60 000) for the difference between the two clocks.
  *
  * @throws {TypeError} If `attemptedAt` is not a number.
  * @throws {RangeError} If `toleranceMs` is negative or not finite.
@@ -73,8 +64,8 @@ export interface AttemptBounds {
 export function attemptWindow(
   action: string,
   attemptedAt: number | undefined,
-  options: AttemptBounds,
-): { attempted: number; earliest: number; latest: number } {
+  options: { toleranceMs?: number },
+): { attempted: number; earliest: number } {
   if (!Number.isFinite(attemptedAt)) {
     throw new TypeError(mustBe(action, '"attemptedAt"', "a number", attemptedAt));
   }
@@ -85,7 +76,6 @@ export function attemptWindow(
   return {
     attempted: attemptedAt! / 1000,
     earliest: Math.floor((attemptedAt! - toleranceMs) / 1000),
-    latest: Math.ceil((options.until ?? Infinity) / 1000),
   };
 }
 
@@ -117,7 +107,7 @@ export async function findInvestment(
 export async function findInvestments(
   reader: HistoryReader,
   error: InvestFailure,
-  options: CallOptions & AttemptBounds,
+  options: CallOptions & { toleranceMs?: number },
 ): Promise<Investment[]> {
   const path = ENDPOINTS.invest.path;
   if (error?.requestPath !== path) {
@@ -129,11 +119,7 @@ export async function findInvestments(
   const { planId, amount } = error.params ?? {};
   assertIdentifier(planId, "params.planId");
   assertDecimalAmount(amount, "params.amount");
-  const { attempted, earliest, latest } = attemptWindow(
-    "find investment",
-    error.attemptedAt,
-    options,
-  );
+  const { attempted, earliest } = attemptWindow("find investment", error.attemptedAt, options);
   const wanted = planId.toLowerCase();
   const ticker = (await reader.plans()).find((plan) => plan.id.toLowerCase() === wanted)?.ticker;
   const found: Investment[] = [];
@@ -149,7 +135,7 @@ export async function findInvestments(
       previous = investment.created;
       if (
         investment.plan.id.toLowerCase() === wanted && investment.created >= earliest &&
-        investment.created <= latest && compareDecimal(investment.amount, amount) === 0
+        compareDecimal(investment.amount, amount) === 0
       ) {
         found.push(investment);
       }

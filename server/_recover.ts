@@ -85,12 +85,14 @@ export async function reconcile(
       reconcile.find(
         sender.client,
         previous.params,
-        { attemptedAt: previous.attemptedAt, until: lastRun(previous.expiresAt) },
+        previous.attemptedAt,
         options,
       )
     );
+    const until = lastRun(previous.expiresAt);
     const unsettled = (item: Made) => unsettledFor(item, deps.clock(), sender.client.timeoutMs);
     for (const item of made) {
+      if (item.at !== undefined && item.at > until) continue; // made after the holder's last moment
       // Made so recently that another request's answer with it may be on its way: wait for it.
       const wait = unsettled(item);
       if (wait > 0 && wait <= deps.maxWaitMs) await sleep(wait, options.waitSignal);

@@ -122,15 +122,13 @@ export interface Reconciler {
    *
    * @param client The client to read with.
    * @param params The call's parameters.
-   * @param span When the call's key was claimed (Unix ms: it was signed at
-   *   or after it, less 50 s), and the last moment WhiteBIT can have carried
-   *   it out (Unix ms, WhiteBIT's clock).
+   * @param attemptedAt When the call's key was claimed (Unix ms): it was signed at or after it, less 50 s.
    * @param options The reads' options.
    */
   find(
     client: WhiteBitClient,
     params: Record<string, unknown>,
-    span: { attemptedAt: number; until: number },
+    attemptedAt: number,
     options: CallOptions,
   ): Promise<Made[]>;
   /**
@@ -153,14 +151,14 @@ export interface Made {
 
 /** An investment, found by its plan, amount and time: each is the answer of one key only. */
 const INVEST_RECONCILER: Reconciler = {
-  find: async (client, params, { attemptedAt, until }, options) =>
+  find: async (client, params, attemptedAt, options) =>
     (await findInvestments(
       {
         plans: () => client.plans({}, options),
         page: (offset, ticker) => client.investments({ ticker, limit: MAX_LIMIT, offset }, options),
       },
       { requestPath: ENDPOINTS.invest.path, outcome: "unknown", params, attemptedAt },
-      { ...options, until },
+      options,
     )).map(({ id, created }) => ({ body: { id }, id, at: created * 1000 })),
   idOf: (body) => isRecord(body) && typeof body.id === "string" ? body.id : undefined,
 };
@@ -171,7 +169,7 @@ const INVEST_RECONCILER: Reconciler = {
  */
 function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
   return {
-    find: async (client, params, { attemptedAt, until }, options) =>
+    find: async (client, params, attemptedAt, options) =>
       (await findTransactions(
         (page) => client.flex.history(page, options),
         {
@@ -180,7 +178,7 @@ function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
           params,
           attemptedAt,
         },
-        { until },
+        {},
       )).map(({ transaction_id, createdAt }) => ({
         body: { transactionId: transaction_id },
         id: transaction_id,
@@ -196,7 +194,7 @@ function flexMove(endpoint: "invest" | "withdraw" | "close"): Reconciler {
  * setting it again would change nothing anyway: it moves no funds).
  */
 const FLEX_AUTO_INVEST_RECONCILER: Reconciler = {
-  find: async (client, { plan, enabled }, _span, options) => {
+  find: async (client, { plan, enabled }, _attemptedAt, options) => {
     const { data } = await client.flex.investments({ plan: plan as string }, options);
     return data.some((position) =>
         position.status === FLEX_INVESTMENT_STATUS.Active && position.withAutoReinvest === enabled
@@ -208,7 +206,7 @@ const FLEX_AUTO_INVEST_RECONCILER: Reconciler = {
 
 /** A close: done if the investment is closed now. */
 const CLOSE_RECONCILER: Reconciler = {
-  find: async (client, { id }, _span, options) => {
+  find: async (client, { id }, _attemptedAt, options) => {
     const { records } = await client.investments({ id: id as string }, options);
     return records[0]?.status === INVESTMENT_STATUS.Closed ? [{ body: undefined }] : [];
   },

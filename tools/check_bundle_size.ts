@@ -33,7 +33,7 @@ const CCXT_GZIP_BYTES = 1_502_961;
  * plus 1.5%; raised by 100 bytes for what the server's fleet work needs of
  * the client (issue 12: a call's own `onEvent` and `beforeSend`, and every
  * reconciliation candidate rather than the closest only), measured at 10,658; 10,662 once
- * `beforeSend` is given the nonce (review 2).
+ * `beforeSend` is given the nonce (review 2); 10,675 with the client's `timeoutMs` (review 3).
  */
 const CEILING_BYTES = 10_700;
 

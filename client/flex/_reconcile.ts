@@ -25,7 +25,7 @@
 import { compareDecimal } from "../_decimal.ts";
 import type { WhiteBitError } from "../errors.ts";
 import { walk } from "../_pages.ts";
-import { type AttemptBounds, attemptWindow, closestFirst } from "../_reconcile.ts";
+import { attemptWindow, closestFirst } from "../_reconcile.ts";
 import { assertDecimalAmount, assertIdentifier, mustBe } from "../_validate.ts";
 import { FLEX_PATHS } from "./_paths.ts";
 import {
@@ -83,7 +83,7 @@ export async function findTransactions(
     params: FlexHistoryParams & { limit: number; offset: number },
   ) => Promise<FlexPage<FlexTransaction>>,
   error: FlexFailure,
-  options: AttemptBounds,
+  options: { toleranceMs?: number },
 ): Promise<FlexTransaction[]> {
   const actionTypes = MOVES[error?.requestPath];
   if (!actionTypes) {
@@ -102,11 +102,7 @@ export async function findTransactions(
   // A close takes the whole position: its amount is WhiteBIT's, not the call's.
   const anyAmount = actionTypes[0] === CloseInvestment;
   if (!anyAmount) assertDecimalAmount(amount, "params.amount");
-  const { attempted, earliest, latest } = attemptWindow(
-    "find transaction",
-    error.attemptedAt,
-    options,
-  );
+  const { attempted, earliest } = attemptWindow("find transaction", error.attemptedAt, options);
   const wanted = plan.toLowerCase();
   const found: FlexTransaction[] = [];
   try {
@@ -127,7 +123,7 @@ export async function findTransactions(
     for await (const row of rows) {
       if (
         row.planId.toLowerCase() === wanted && actionTypes.includes(row.actionType) &&
-        row.createdAt >= earliest && row.createdAt <= latest &&
+        row.createdAt >= earliest &&
         // A withdrawal may be written negative: the sizes are compared.
         (anyAmount || compareDecimal(row.amount.replace("-", ""), amount as string) === 0)
       ) {

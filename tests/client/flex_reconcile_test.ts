@@ -5,7 +5,6 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import type { WhiteBitError } from "../../mod.ts";
 import type { FlexTransaction } from "../../client/flex/mod.ts";
-import { findTransactions } from "../../client/flex/_reconcile.ts";
 import { fakeWhiteBit, FLEX_PATHS, json, T0 } from "../_fixtures.ts";
 
 const PLAN = "8f2e9d3c-1a4b-4c2d-9e5f-6a7b8c9d0e1f";
@@ -173,14 +172,4 @@ Deno.test("findTransaction says the outcome is unknown when the rows go on past 
   ok(error instanceof RangeError);
   ok(/outcome is unknown/.test(error.message), error.message);
   strictEqual(seen.length, 101);
-});
-
-Deno.test("findTransactions() with `until` takes nothing made after the call's last moment", async () => {
-  const within = row({ createdAt: SECONDS + 9 });
-  const after = row({ createdAt: SECONDS + 11 });
-  const { client } = history([after, within]);
-  const read = (page: Parameters<typeof client.flex.history>[0]) => client.flex.history(page);
-  deepStrictEqual(await findTransactions(read, INVEST, { until: T0 + 10_000 }), [within]);
-  deepStrictEqual(await findTransactions(read, INVEST, { until: T0 + 8_000 }), []);
-  deepStrictEqual(await findTransactions(read, INVEST, {}), [within, after]);
 });

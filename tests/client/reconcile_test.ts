@@ -270,29 +270,3 @@ Deno.test("findInvestments(): every match, closest to the attempt first", async 
   deepStrictEqual(all.map((investment) => investment.id), [ids[1], ids[2], ids[0], ids[3]]);
   strictEqual((await client.findInvestment(failure))?.id, ids[1]);
 });
-
-Deno.test("findInvestments() with `until` takes nothing made after the call's last moment", async () => {
-  let now = T0;
-  const { client } = setup(() => now);
-  const ids: string[] = [];
-  for (const offset of [0, 20_000]) {
-    now = T0 + offset;
-    ids.push((await client.invest({ planId: PLAN.id, amount: "100" })).id);
-  }
-  const failure = {
-    requestPath: INVEST,
-    outcome: "unknown" as const,
-    params: { planId: PLAN.id, amount: "100" },
-    attemptedAt: T0,
-  };
-  const reader = {
-    plans: () => client.plans(),
-    page: (offset: number, ticker: string | undefined) =>
-      client.investments({ ticker, offset, limit: 100 }),
-  };
-  const found = async (until?: number) =>
-    (await findInvestments(reader, failure, { until })).map(({ id }) => id);
-  deepStrictEqual(await found(T0 + 10_000), [ids[0]]);
-  deepStrictEqual(await found(T0 - 2_000), []);
-  deepStrictEqual(await found(), ids);
-});

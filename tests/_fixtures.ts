@@ -200,6 +200,58 @@ export function holding(nth = 1, when: "before" | "after" = "before") {
   return { wrap, held, open };
 }
 
+/**
+ * Now, on the half second. Reconciling reads WhiteBIT's time first, in
+ * whole seconds: on a clock that stands still between the steps a test
+ * takes, `syncTime()` then measures an offset of exactly 0 (else up to
+ * ±0.5 s, and a lease would not end on the exact step these tests take).
+ */
+export const halfSecond = (): number => Math.floor(Date.now() / 1000) * 1000 + 500;
+
+/** What a {@linkcode leaseFleet}'s instance runs with, beside its store. */
+export interface FleetInstanceOptions {
+  /** Its host's clock (the app's and its client's); default WhiteBIT's. */
+  host?: () => number;
+  wrap?: (fetch: FetchLike) => FetchLike;
+  rateLimiter?: RateLimiter;
+}
+
+/**
+ * WhiteBIT on `world.now` (a clock that moves only when told), and app
+ * instances on one key with leases of `leaseMs` (default 60 s), each on
+ * its own nonce lane (a still clock would otherwise make them collide).
+ */
+export function leaseFleet(
+  world: { now: number },
+  options: { leaseMs?: number; timeoutMs?: number; maxWaitMs?: number } = {},
+) {
+  const sandbox = new WhiteBitSandbox({
+    accounts: [{ ...SERVER_ACCOUNT, balances: { USDT: "1000000" } }],
+    plans: [{ ...PLAN, maxPossibleInvestment: "100000000" }],
+    now: () => world.now,
+  });
+  let lanes = 0;
+  const instance = (store: IdempotencyStore, each: FleetInstanceOptions = {}) => {
+    const host = each.host ?? (() => world.now);
+    return appOn({
+      client: {
+        ...sandbox.credentials,
+        fetch: (each.wrap ?? ((fetch) => fetch))(sandbox.fetch),
+        now: host,
+        retryDelayMs: 1,
+        timeoutMs: options.timeoutMs,
+        rateLimiter: each.rateLimiter,
+        nonceLane: { index: lanes++ % 16, count: 16 },
+      },
+      idempotencyStore: store,
+      idempotencyLeaseMs: options.leaseMs ?? 60_000,
+      maxWaitMs: options.maxWaitMs,
+      now: host,
+    });
+  };
+  return { sandbox, instance };
+}
+
 /** A rate limiter that tells when a call asks it for a slot (and may wait for one). */
 export class ObservedLimiter extends RateLimiter {
   readonly #asked: (() => void)[] = [];

@@ -10,59 +10,19 @@
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import type { FetchLike } from "../../client/options.ts";
-import type { RateLimiter } from "../../client/rate_limiter.ts";
+import { DenoKvIdempotencyStore, DurableObjectIdempotencyStore } from "../../server.ts";
 import {
-  DenoKvIdempotencyStore,
-  DurableObjectIdempotencyStore,
-  type IdempotencyStore,
-} from "../../server.ts";
-import { WhiteBitSandbox } from "../../testing.ts";
-import {
-  appOn,
   fakeDurableObjects,
   GatedLimiter,
+  leaseFleet,
   PATHS,
   PLAN,
   problemOf,
-  SERVER_ACCOUNT,
 } from "../_fixtures.ts";
 
 const LEASE_MS = 60_000;
 const BODY = { planId: PLAN.id, amount: "25" };
 const KEY = { "idempotency-key": "review2-clock-1" };
-
-/** WhiteBIT on the real clock `world.now`, which moves only when told. */
-function whiteBit(world: { now: number }) {
-  return new WhiteBitSandbox({
-    accounts: [{ ...SERVER_ACCOUNT, balances: { USDT: "1000000" } }],
-    plans: [{ ...PLAN, maxPossibleInvestment: "100000000" }],
-    now: () => world.now,
-  });
-}
-
-let lanes = 0;
-/** One instance on `host` (its wall clock: the app's, its client's), on a shared store. */
-function instance(
-  sandbox: WhiteBitSandbox,
-  store: IdempotencyStore,
-  host: () => number,
-  options: { wrap?: (fetch: FetchLike) => FetchLike; rateLimiter?: RateLimiter } = {},
-) {
-  return appOn({
-    client: {
-      ...sandbox.credentials,
-      fetch: (options.wrap ?? ((fetch) => fetch))(sandbox.fetch),
-      now: host,
-      retryDelayMs: 1,
-      rateLimiter: options.rateLimiter,
-      // Each instance its own lane: on a frozen clock they would otherwise collide.
-      nonceLane: { index: lanes++ % 16, count: 16 },
-    },
-    idempotencyStore: store,
-    idempotencyLeaseMs: LEASE_MS,
-    now: host,
-  });
-}
 
 /** A transport whose first invest WhiteBIT carries out, and whose answer never comes back. */
 function diesAfterInvesting() {
@@ -84,12 +44,12 @@ function diesAfterInvesting() {
 Deno.test("review2: a host clock 2 min fast (nonces healed): the holder dies after investing, the retry after its lease invests a second time", async () => {
   const world = { now: Date.now() };
   const host = () => world.now + 120_000; // the server copes: syncTime() heals its nonces
-  const sandbox = whiteBit(world);
+  const { sandbox, instance } = leaseFleet(world);
   await using kv = await Deno.openKv(":memory:");
   const store = new DenoKvIdempotencyStore(kv, { now: host }); // one host, one KV file
   const dies = diesAfterInvesting();
-  const dying = instance(sandbox, store, host, { wrap: dies.wrap });
-  const survivor = instance(sandbox, store, host);
+  const dying = instance(store, { host, wrap: dies.wrap });
+  const survivor = instance(store, { host });
   // The survivor has served before: its nonces are healed too.
   strictEqual((await survivor.call("/v1/plans")).status, 200);
 
@@ -117,14 +77,14 @@ Deno.test("review2: a host clock 2 min fast (nonces healed): the holder dies aft
 Deno.test("review2: a fresh instance on a host clock 30 s off cannot reconcile: its history reads are never healed (503), while any other request would be", async () => {
   const world = { now: Date.now() };
   const host = () => world.now + 30_000; // "a host clock 30 s off answers 201 from the first request"
-  const sandbox = whiteBit(world);
+  const { instance } = leaseFleet(world);
   await using kv = await Deno.openKv(":memory:");
   const store = new DenoKvIdempotencyStore(kv, { now: host });
   const dies = diesAfterInvesting();
-  const first = instance(sandbox, store, host, { wrap: dies.wrap }).invest(BODY, KEY);
+  const first = instance(store, { host, wrap: dies.wrap }).invest(BODY, KEY);
   await dies.held;
   world.now += LEASE_MS + 1_000;
-  const fresh = instance(sandbox, store, host); // the process restarted after the crash
+  const fresh = instance(store, { host }); // the process restarted after the crash
   const retry = await fresh.invest(BODY, KEY);
   const detail = retry.status === 201 ? "" : (await problemOf(retry)).detail;
   // As told (Retry-After: the lease), the caller tries again: the same instance, still unhealed.
@@ -144,14 +104,14 @@ Deno.test("review2: instance clocks 20 s apart (each heals its nonces): the take
   const world = { now: Date.now() };
   const hostA = () => world.now; // the holder: right
   const hostB = () => world.now + 20_000; // the taker: 20 s ahead
-  const sandbox = whiteBit(world);
+  const { sandbox, instance } = leaseFleet(world);
   await using kv = await Deno.openKv(":memory:");
   // One Deno KV database; each instance's store stamps and judges leases on its own clock.
   const storeA = new DenoKvIdempotencyStore(kv, { now: hostA });
   const storeB = new DenoKvIdempotencyStore(kv, { now: hostB });
   const slow = new GatedLimiter(); // the holder's turn to send comes late (rate limit, retries)
-  const holder = instance(sandbox, storeA, hostA, { rateLimiter: slow });
-  const taker = instance(sandbox, storeB, hostB);
+  const holder = instance(storeA, { host: hostA, rateLimiter: slow });
+  const taker = instance(storeB, { host: hostB });
   strictEqual((await taker.call("/v1/plans")).status, 200); // served before: nonces healed
 
   const first = holder.invest(BODY, KEY);
@@ -169,12 +129,12 @@ Deno.test("review2: the holder's clock steps back 30 s mid-call (NTP): it sends 
   let stepped = 0;
   const hostA = () => world.now - stepped;
   const hostB = () => world.now;
-  const sandbox = whiteBit(world);
+  const { sandbox, instance } = leaseFleet(world);
   // A Durable Object: one clock for every lease, the store's.
   const store = new DurableObjectIdempotencyStore(fakeDurableObjects(() => world.now).namespace);
   const slow = new GatedLimiter();
-  const holder = instance(sandbox, store, hostA, { rateLimiter: slow });
-  const taker = instance(sandbox, store, hostB);
+  const holder = instance(store, { host: hostA, rateLimiter: slow });
+  const taker = instance(store, { host: hostB });
 
   const first = holder.invest(BODY, KEY);
   await slow.waiting;

@@ -8,22 +8,19 @@
  * investments for one key: exactly one.
  */
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import type { FetchLike } from "../../client/options.ts";
-import type { RateLimiter } from "../../client/rate_limiter.ts";
 import {
   DenoKvIdempotencyStore,
   type IdempotencyStore,
   MemoryIdempotencyStore,
 } from "../../server.ts";
 import { SendWindow } from "../../server/_send_window.ts";
-import { WhiteBitSandbox } from "../../testing.ts";
 import {
-  appOn,
   GatedLimiter,
+  halfSecond,
   holding,
+  leaseFleet,
   PLAN,
   problemOf,
-  SERVER_ACCOUNT,
   STORES,
   typeOf,
 } from "../_fixtures.ts";
@@ -32,47 +29,15 @@ const LEASE_MS = 60_000;
 const BODY = { planId: PLAN.id, amount: "25" };
 const KEY = { "idempotency-key": "clock-lease-1" };
 
-/** Now, on the half second: WhiteBIT's whole-second time then measures a still clock exactly. */
-const halfSecond = () => Math.floor(Date.now() / 1000) * 1000 + 500;
-
-/** WhiteBIT on `world.now`, and instances on a store, each on its own host clock. */
-function fleet(world: { now: number }) {
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...SERVER_ACCOUNT, balances: { USDT: "1000000" } }],
-    plans: [{ ...PLAN, maxPossibleInvestment: "100000000" }],
-    now: () => world.now,
-  });
-  let lanes = 0;
-  const instance = (
-    store: IdempotencyStore,
-    host: () => number,
-    options: { wrap?: (fetch: FetchLike) => FetchLike; rateLimiter?: RateLimiter } = {},
-  ) =>
-    appOn({
-      client: {
-        ...sandbox.credentials,
-        fetch: (options.wrap ?? ((fetch) => fetch))(sandbox.fetch),
-        now: host,
-        retryDelayMs: 1,
-        rateLimiter: options.rateLimiter,
-        nonceLane: { index: lanes++, count: 16 },
-      },
-      idempotencyStore: store,
-      idempotencyLeaseMs: LEASE_MS,
-      now: host,
-    });
-  return { sandbox, instance };
-}
-
 Deno.test("a taker whose host clock is 20 s ahead and was never corrected reads WhiteBIT's time before reconciling: the holder's lease still runs, nothing is invested twice", async () => {
   const world = { now: halfSecond() };
-  const { sandbox, instance } = fleet(world);
+  const { sandbox, instance } = leaseFleet(world);
   await using kv = await Deno.openKv(":memory:");
   const holderStore = new DenoKvIdempotencyStore(kv, { now: () => world.now });
   const takerStore = new DenoKvIdempotencyStore(kv, { now: () => world.now + 20_000 });
   const slow = new GatedLimiter(); // the holder's turn to send comes late
-  const holder = instance(holderStore, () => world.now, { rateLimiter: slow });
-  const taker = instance(takerStore, () => world.now + 20_000); // its first request: unverified
+  const holder = instance(holderStore, { host: () => world.now, rateLimiter: slow });
+  const taker = instance(takerStore, { host: () => world.now + 20_000 }); // its first request: unverified
 
   const first = holder.invest(BODY, KEY);
   await slow.waiting;
@@ -99,14 +64,14 @@ Deno.test("a taker whose host clock is 20 s ahead and was never corrected reads 
 
 Deno.test("a holder whose host clock, 2 min fast and never corrected, is stepped back (NTP) between its claim and its send does not send: reconciliation would search after its investment", async () => {
   const world = { now: halfSecond() };
-  const { sandbox, instance } = fleet(world);
+  const { sandbox, instance } = leaseFleet(world);
   let ahead = 120_000;
   const host = () => world.now + ahead;
   const store = new MemoryIdempotencyStore({ now: () => world.now });
   const slow = new GatedLimiter();
   const dies = holding(1, "after"); // if it invests, its answer never comes back
-  const holder = instance(store, host, { rateLimiter: slow, wrap: dies.wrap });
-  const other = instance(store, () => world.now);
+  const holder = instance(store, { host, rateLimiter: slow, wrap: dies.wrap });
+  const other = instance(store, { host: () => world.now });
 
   const first = holder.invest(BODY, KEY); // claimed at WhiteBIT's time + 2 min
   await slow.waiting;
@@ -128,7 +93,7 @@ Deno.test("a holder whose host clock, 2 min fast and never corrected, is stepped
 
 Deno.test("a store without renew(): a request whose nonce WhiteBIT refused is not sent again once the clock is corrected (its lease is on the wrong clock): 503 not_executed, then 201", async () => {
   const world = { now: halfSecond() };
-  const { sandbox, instance } = fleet(world);
+  const { sandbox, instance } = leaseFleet(world);
   const inner = new MemoryIdempotencyStore();
   const store: IdempotencyStore = {
     claim: (key, fingerprint, ttlMs, lease) => inner.claim(key, fingerprint, ttlMs, lease),
@@ -136,7 +101,7 @@ Deno.test("a store without renew(): a request whose nonce WhiteBIT refused is no
       inner.complete(key, fingerprint, response, ttlMs, holder),
     release: (key, holder) => inner.release(key, holder),
   };
-  const app = instance(store, () => world.now + 30_000);
+  const app = instance(store, { host: () => world.now + 30_000 });
   const refused = await app.invest(BODY, KEY);
   strictEqual(refused.status, 503);
   const p = await problemOf(refused);

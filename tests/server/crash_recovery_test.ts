@@ -9,58 +9,30 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { FetchLike } from "../../client/options.ts";
 import type { RateLimiter } from "../../client/rate_limiter.ts";
 import { type IdempotencyStore, MemoryIdempotencyStore } from "../../server.ts";
-import { WhiteBitSandbox } from "../../testing.ts";
 import {
   appOn,
   GatedLimiter,
+  halfSecond,
   holding,
+  leaseFleet,
   PATHS,
   PLAN,
   problemOf,
   sentTo,
-  SERVER_ACCOUNT,
   STORES,
   typeOf,
 } from "../_fixtures.ts";
 
 const LEASE_MS = 60_000;
 
-/**
- * Now, on the half second. Reconciling reads WhiteBIT's time first, in
- * whole seconds: on a clock that stands still between the steps a test
- * takes, `syncTime()` then measures an offset of exactly 0 (else up to
- * ±0.5 s, and a lease would not end on the exact step these tests take).
- */
-const halfSecond = () => Math.floor(Date.now() / 1000) * 1000 + 500;
-
 /** A sandbox, a store and instances on them, all on one clock that only moves when told. */
 function fleet(store: IdempotencyStore, clock: { now: number }) {
-  const now = () => clock.now;
-  const sandbox = new WhiteBitSandbox({
-    accounts: [{ ...SERVER_ACCOUNT, balances: { USDT: "1000000" } }],
-    plans: [{ ...PLAN, maxPossibleInvestment: "100000000" }],
-    now,
-  });
-  let instances = 0;
-  // Each instance its own nonce lane: on a frozen clock they would otherwise collide.
-  const instance = (
-    wrap: (fetch: FetchLike) => FetchLike = (fetch) => fetch,
-    rateLimiter?: RateLimiter,
-  ) =>
-    appOn({
-      client: {
-        ...sandbox.credentials,
-        fetch: wrap(sandbox.fetch),
-        now,
-        retryDelayMs: 1,
-        rateLimiter,
-        nonceLane: { index: instances++, count: 16 },
-      },
-      idempotencyStore: store,
-      idempotencyLeaseMs: LEASE_MS,
-      now,
-    });
-  return { sandbox, instance };
+  const { sandbox, instance } = leaseFleet(clock, { leaseMs: LEASE_MS });
+  return {
+    sandbox,
+    instance: (wrap?: (fetch: FetchLike) => FetchLike, rateLimiter?: RateLimiter) =>
+      instance(store, { wrap, rateLimiter }),
+  };
 }
 
 const BODY = { planId: PLAN.id, amount: "25" };

@@ -193,6 +193,7 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
           leaseMs: lanes.leaseMs ?? 30_000,
           holder: instance,
           now: clock,
+          correct: () => client.syncTime(),
         }),
         client,
       )
@@ -234,7 +235,8 @@ export function buildApp(options: CreateAppOptions, missing?: string[]): Lending
   return {
     fetch: (request, env, context) => app.fetch(request, env, context as never),
     close: async () => {
-      await drain.stop();
+      // Every request sent before the stop has its answer (or gave up) within the client's timeout.
+      await drain.stop(client.timeoutMs + 1_000);
       await deps.senders.close();
     },
   };

@@ -3,9 +3,11 @@
  * called, no new request to WhiteBIT starts (each is answered 503
  * `server-stopping`, `outcome: "not_executed"`), none still waiting for
  * its turn waits on or leaves (each request's {@linkcode Stop}: those
- * answer the same), and `stop()` resolves once the requests already sent
- * have their answers, each bounded by the client's timeout. Then the app
- * may give its nonce lane up. What the requests share is plain data: on
+ * answer the same), and `stop()` resolves once the requests already
+ * running have answered, or after `withinMs` (the client's timeout and a
+ * second: every request sent before the stop has its answer, or has given
+ * up on it, by then; one stuck elsewhere, in its store, never sends). Then
+ * the app may give its nonce lane up. What the requests share is plain data: on
  * Workers, an abort signal belongs to the request that made it.
  *
  * @example
@@ -18,7 +20,7 @@
  * const refuse = (p: Problem) => Response.json(p, { status: p.status });
  * const held = Promise.withResolvers<Response>();
  * const running = drain.run(() => held.promise, refuse);
- * const stopped = drain.stop();
+ * const stopped = drain.stop(10_000);
  * strictEqual((await drain.run(() => Promise.resolve(new Response("never")), refuse)).status, 503);
  * held.resolve(new Response("201"));
  * strictEqual(await (await running).text(), "201"); // answered, not cut off
@@ -77,11 +79,12 @@ export class Drain {
 
   /**
    * Stops taking requests, stops those waiting for their turn, and waits
-   * for those sent to answer.
+   * for those running to answer, at most `withinMs`.
    *
-   * @returns Once none is running.
+   * @param withinMs How long to wait at most: the client's timeout and a second.
+   * @returns Once none is running, or `withinMs` has passed.
    */
-  stop(): Promise<void> {
+  async stop(withinMs: number): Promise<void> {
     this.#stopped ??= new NotSentError(
       problem(
         "server-stopping",
@@ -96,8 +99,13 @@ export class Drain {
         // Workers: another request's signal. Its check() still stops it before it leaves.
       }
     }
-    if (this.#running.size === 0) return Promise.resolve();
+    if (this.#running.size === 0) return;
     this.#idle ??= Promise.withResolvers();
-    return this.#idle.promise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.#idle.promise,
+      new Promise((resolve) => timer = setTimeout(resolve, withinMs)),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -19,6 +19,7 @@
  */
 
 import type { Context } from "hono";
+import { sleep } from "../client/_transport.ts";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import type { Deps, Sender } from "./_call.ts";
@@ -77,6 +78,9 @@ export async function attribute(
   return existing === undefined || existing.fingerprint === owner;
 }
 
+/** Before each try to attribute a success: the store may fail for a moment. */
+const ATTRIBUTE_RETRIES_MS = [0, 100, 400];
+
 /**
  * The owner of the ids of successes answered without an `Idempotency-Key`,
  * in place of a scoped key: it has spaces, so no key can be it.
@@ -90,8 +94,10 @@ export function keyless(scope: string): string {
 
 /**
  * Attributes a success's id (if the route's answers have one) to the key
- * `scoped` (or {@linkcode keyless}); if another key has it, or the store
- * fails, the access log says so. The caller gets the answer either way.
+ * `scoped` (or {@linkcode keyless}), asking the store again after 100 and
+ * 400 ms if it fails (an unattributed id could be taken by a dead holder's
+ * reconciliation); if another key has it, or the store still fails, the
+ * access log says so. The caller gets the answer either way.
  *
  * @param c The request's context.
  * @param deps The app's store and key space.
@@ -110,13 +116,18 @@ export async function attributeAnswer(
     ? route.reconcile?.idOf?.(JSON.parse(result.body || "null"))
     : undefined;
   if (id === undefined) return;
-  const ours = await attribute(deps, scoped, route.endpoint, id).catch(() => undefined);
+  let ours: boolean | undefined;
+  for (const wait of ATTRIBUTE_RETRIES_MS) {
+    if (wait) await sleep(wait, undefined);
+    ours = await attribute(deps, scoped, route.endpoint, id).catch(() => undefined);
+    if (ours !== undefined) break;
+  }
   if (ours !== true) {
     c.set(
       "warning",
       ours === false
         ? "this success's investment was already given to an Idempotency-Key by a reconciliation"
-        : "this success's investment could not be attributed to its Idempotency-Key (or to none): the store failed",
+        : "this success's investment could not be attributed to its Idempotency-Key (or to none): the store failed three times; a dead holder's reconciliation of the same plan and amount could take it",
     );
   }
 }

@@ -8,6 +8,8 @@
  * correction forward ends it sooner) and on a monotonic one (a host clock
  * stepping back cannot stretch it): a lease it cannot renew is never
  * overrun, and a lane lost to another holder is never signed with again.
+ * The store stamps and judges every lease on that clock (read afresh from
+ * WhiteBIT before a lane is taken), not on its own host's.
  *
  * @example
  * ```ts
@@ -47,6 +49,12 @@ export interface LaneKeeperOptions {
   holder: string;
   /** The clock, in Unix milliseconds: WhiteBIT's as the app's client corrects it. */
   now: () => number;
+  /**
+   * Corrects `now` (reads WhiteBIT's time) before a lane is taken (at most
+   * once a lease), so that the leases of instances whose host clocks
+   * differ are judged on one clock; a failure leaves `now` as it was.
+   */
+  correct?: () => Promise<unknown>;
   /** A monotonic clock, in milliseconds. Default `performance.now`. */
   monotonic?: () => number;
 }
@@ -68,6 +76,8 @@ export class LaneKeeper {
   #busy: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** When `now` was last corrected, on the monotonic clock. */
+  #correctedAt = -Infinity;
 
   /** @param options The store, the key, the count, the lease, this instance and the clock. */
   constructor(options: LaneKeeperOptions) {
@@ -126,8 +136,8 @@ export class LaneKeeper {
     const held = this.#held;
     this.#held = undefined;
     if (held) {
-      const { store, scope, holder } = this.#options;
-      await store.release({ scope: await scope, holder, index: held.index });
+      const { store, scope, holder, now } = this.#options;
+      await store.release({ scope: await scope, holder, index: held.index, now: now() });
     }
   }
 
@@ -153,16 +163,20 @@ export class LaneKeeper {
   // it up (`holds` is false once closed, so nothing is signed with it meanwhile).
   async #acquire(): Promise<void> {
     if (this.#closed || (this.#held && this.holds(this.#held.index))) return;
-    const { store, scope, holder, count, leaseMs } = this.#options;
+    const { store, scope, holder, count, leaseMs, correct, now } = this.#options;
+    if (correct && this.#monotonic() - this.#correctedAt >= leaseMs) {
+      this.#correctedAt = this.#monotonic();
+      await correct().catch(() => {});
+    }
     const lease = this.#asked();
-    const index = await store.acquire({ scope: await scope, holder, count, leaseMs });
+    const index = await store.acquire({ scope: await scope, holder, count, leaseMs, now: now() });
     this.#held = index === undefined ? undefined : lease(index);
   }
 
   async #renew(): Promise<void> {
     const held = this.#held;
     if (!held || this.#closed) return;
-    const { store, scope, holder, count, leaseMs } = this.#options;
+    const { store, scope, holder, count, leaseMs, now } = this.#options;
     const lease = this.#asked();
     const renewed = await store.renew({
       scope: await scope,
@@ -170,6 +184,7 @@ export class LaneKeeper {
       count,
       leaseMs,
       index: held.index,
+      now: now(),
     });
     if (this.#held !== held) return;
     // Lost to another holder: never signed with again.

@@ -49,10 +49,11 @@ import type { Made, Route } from "./_routes.ts";
 import { lastRun, NONCE_WINDOW_MS } from "./_send_window.ts";
 
 /**
- * How long after its answer came back a success is surely attributed to
- * its key (or to none): the store's write.
+ * How long after its answer came back a success is attributed to its key
+ * (or to none): the store's write, which Deno KV retries for up to 10 s
+ * when its file is locked, and the server's own retries.
  */
-const ATTRIBUTED_WITHIN_MS = 5_000;
+const ATTRIBUTED_WITHIN_MS = 15_000;
 
 /**
  * Reconciles the call of a holder whose lease ran out, for the request

@@ -347,7 +347,7 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
         entries.set(entry.key.at(-1) as number, entry);
       }
       const lanes = new Map([...entries].map(([index, entry]) => [index, entry.value]));
-      const now = this.#now();
+      const now = request.now ?? this.#now();
       const index = pickLane(request.count, count.value ?? undefined, lanes, request.holder, now);
       if (index === undefined) return { value: undefined };
       const key = [...lanePrefix, index];
@@ -382,7 +382,7 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
    * @returns Whether the holder still holds it.
    */
   async renew(request: NonceLaneRequest & { index: number }): Promise<boolean> {
-    return await this.#update(request, () => this.#now() + request.leaseMs);
+    return await this.#update(request, () => (request.now ?? this.#now()) + request.leaseMs);
   }
 
   /**
@@ -400,13 +400,15 @@ export class DenoKvNonceLaneStore implements NonceLaneStore {
    *
    * @param request The key, the holder and the lane.
    */
-  async release(request: { scope: string; holder: string; index: number }): Promise<void> {
-    await this.#update(request, (entry) => Math.min(entry.expires, this.#now()));
+  async release(
+    request: { scope: string; holder: string; index: number; now?: number },
+  ): Promise<void> {
+    await this.#update(request, (entry) => Math.min(entry.expires, request.now ?? this.#now()));
   }
 
   /** Sets the lease's end, if `holder` still holds the lane; whether it does. */
   async #update(
-    request: { scope: string; holder: string; index: number },
+    request: { scope: string; holder: string; index: number; now?: number },
     expires: (entry: LaneEntry) => number,
   ): Promise<boolean> {
     const key = [...this.#prefix, request.scope, "lane", request.index];

@@ -130,7 +130,7 @@ type Message =
   | { op: "renew"; key: string; lease: IdempotencyLeaseRequest }
   | { op: "acquireLane"; request: NonceLaneRequest }
   | { op: "renewLane"; request: NonceLaneRequest & { index: number } }
-  | { op: "releaseLane"; request: { scope: string; holder: string; index: number } };
+  | { op: "releaseLane"; request: { scope: string; holder: string; index: number; now?: number } };
 
 /** What an object answers: the operation's result, or the message of a refusal. */
 type Reply = { result?: unknown; refused?: string };
@@ -240,7 +240,7 @@ export class IdempotencyDurableObject {
         return entry !== undefined;
       }
       case "acquireLane": {
-        const { count, holder, leaseMs } = message.request;
+        const { count, holder, leaseMs, now: at = now } = message.request;
         const stored = this.#sql("SELECT count FROM lane_count")[0]?.count as number | undefined;
         const lanes = new Map(
           this.#sql("SELECT lane, holder, expires FROM lanes").map((row) => [
@@ -248,24 +248,24 @@ export class IdempotencyDurableObject {
             { holder: row.holder as string, expires: row.expires as number },
           ]),
         );
-        const index = pickLane(count, stored, lanes, holder, now);
+        const index = pickLane(count, stored, lanes, holder, at);
         if (index === undefined) return null;
         this.#sql("INSERT OR REPLACE INTO lane_count (id, count) VALUES (0, ?)", count);
         this.#sql(
           "INSERT OR REPLACE INTO lanes (lane, holder, expires) VALUES (?, ?, ?)",
           index,
           holder,
-          now + leaseMs,
+          at + leaseMs,
         );
         return index;
       }
       case "renewLane": {
-        const { index, holder, leaseMs } = message.request;
-        return this.#updateLane(index, holder, () => now + leaseMs);
+        const { index, holder, leaseMs, now: at = now } = message.request;
+        return this.#updateLane(index, holder, () => at + leaseMs);
       }
       case "releaseLane": {
-        const { index, holder } = message.request;
-        return this.#updateLane(index, holder, (lane) => Math.min(lane.expires, now));
+        const { index, holder, now: at = now } = message.request;
+        return this.#updateLane(index, holder, (lane) => Math.min(lane.expires, at));
       }
     }
   }
@@ -548,7 +548,9 @@ export class DurableObjectNonceLaneStore implements NonceLaneStore {
    *
    * @param request The key, the holder and the lane.
    */
-  async release(request: { scope: string; holder: string; index: number }): Promise<void> {
+  async release(
+    request: { scope: string; holder: string; index: number; now?: number },
+  ): Promise<void> {
     await this.#ask(request.scope, { op: "releaseLane", request });
   }
 

@@ -43,6 +43,12 @@ export interface NonceLaneRequest {
   count: number;
   /** How long a lease lasts from now, in milliseconds. */
   leaseMs: number;
+  /**
+   * The asker's clock now, in Unix ms: WhiteBIT's, as the server's client
+   * corrects it. Leases are stamped and judged on it, so instances whose
+   * host clocks differ agree; without it, on the store's clock.
+   */
+  now?: number;
 }
 
 /**
@@ -80,8 +86,8 @@ export interface NonceLaneStore {
    * @returns `false` if another holder has it now: it was lost.
    */
   renew(request: NonceLaneRequest & { index: number }): Promise<boolean>;
-  /** Gives lane `index` up, if `holder` still holds it: free for others 6 s from now. */
-  release(request: { scope: string; holder: string; index: number }): Promise<void>;
+  /** Gives lane `index` up, if `holder` still holds it: free for others 6 s from now (`now`, or the store's clock). */
+  release(request: { scope: string; holder: string; index: number; now?: number }): Promise<void>;
 }
 
 /**
@@ -146,7 +152,7 @@ export class MemoryNonceLaneStore implements NonceLaneStore {
    * @throws {RangeError} If lanes of another count are held.
    */
   acquire(request: NonceLaneRequest): Promise<number | undefined> {
-    const now = this.#now();
+    const now = request.now ?? this.#now();
     const scope = this.#scopes.get(request.scope);
     let index;
     try {
@@ -180,7 +186,7 @@ export class MemoryNonceLaneStore implements NonceLaneStore {
   renew(request: NonceLaneRequest & { index: number }): Promise<boolean> {
     const entry = this.#scopes.get(request.scope)?.lanes.get(request.index);
     if (entry?.holder !== request.holder) return Promise.resolve(false);
-    entry.expires = this.#now() + request.leaseMs;
+    entry.expires = (request.now ?? this.#now()) + request.leaseMs;
     return Promise.resolve(true);
   }
 
@@ -198,9 +204,11 @@ export class MemoryNonceLaneStore implements NonceLaneStore {
    *
    * @param request The key, the holder and the lane.
    */
-  release(request: { scope: string; holder: string; index: number }): Promise<void> {
+  release(request: { scope: string; holder: string; index: number; now?: number }): Promise<void> {
     const entry = this.#scopes.get(request.scope)?.lanes.get(request.index);
-    if (entry?.holder === request.holder) entry.expires = Math.min(entry.expires, this.#now());
+    if (entry?.holder === request.holder) {
+      entry.expires = Math.min(entry.expires, request.now ?? this.#now());
+    }
     return Promise.resolve();
   }
 }

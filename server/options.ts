@@ -115,7 +115,8 @@ export interface CreateAppOptions {
    * mid-call, the key would otherwise answer 409 until it expires). The
    * holder sends nothing in the last 15 s of its lease, so 20 000 to
    * 86 400 000 ms; keep it above `maxWaitMs` plus the client's `timeoutMs`
-   * and 15 s. Default 60 000.
+   * and 21 s, or a retry after a crash may wait (up to `maxWaitMs`) for
+   * the dead holder's investment to settle before taking it. Default 60 000.
    */
   idempotencyLeaseMs?: number;
   /**

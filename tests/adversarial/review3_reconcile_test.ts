@@ -15,8 +15,11 @@ import { halfSecond, holding, leaseFleet, PLAN } from "../_fixtures.ts";
 const LEASE_MS = 60_000;
 const BODY = { planId: PLAN.id, amount: "25" };
 const KEY = { "idempotency-key": "review3-reconcile-1" };
-/** The instances' clients wait 1 s for an answer: a success made 1 + 5 + 1 + 5 s ago has settled. */
-const SETTLED_MS = 12_000;
+/**
+ * The instances' clients wait 1 s for an answer: a success made 1 + 5 + 1
+ * + 15 s ago (its second, WhiteBIT's window, the answer, its attribution) has settled.
+ */
+const SETTLED_MS = 22_000;
 
 /**
  * A holder whose invest never reaches WhiteBIT (it "dies"), and a keyless

@@ -37,7 +37,9 @@ Deno.test("close() while an invest is in flight: new requests answer 503 server-
       nonceLanes: { count: 1, store: lanes },
       now,
     });
-  const wire = holding(1, "after"); // WhiteBIT invests; its answer is on its way
+  // The first request reads WhiteBIT's time (before the lane is taken); WhiteBIT invests on the
+  // second, and its answer is on its way.
+  const wire = holding(2, "after");
   const a = instance(wire.wrap);
   const sent = a.invest(BODY, { "idempotency-key": "close-1" });
   await wire.held;

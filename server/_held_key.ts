@@ -78,8 +78,37 @@ export async function attribute(
   return existing === undefined || existing.fingerprint === owner;
 }
 
+/**
+ * Whose answer `id` already is, without attributing it: the key
+ * `scoped`'s (`true`), another's or no key's (`false`), or nobody's yet or
+ * unknown (`undefined`: the store cannot read, or failed).
+ *
+ * @param deps The app's store and key space.
+ * @param scoped The scoped `Idempotency-Key`.
+ * @param endpoint The route's endpoint.
+ * @param id What the call made.
+ * @returns Whether it is this key's, if that is known.
+ */
+export async function attributedTo(
+  deps: Pick<Deps, "store" | "scope">,
+  scoped: string,
+  endpoint: string,
+  id: string,
+): Promise<boolean | undefined> {
+  const { store } = deps;
+  const key = attributionKey(await deps.scope, endpoint, id);
+  const existing = await store.get?.(key).catch(() => undefined);
+  return existing && existing.fingerprint === `answer of ${scoped}`;
+}
+
 /** Before each try to attribute a success: the store may fail for a moment. */
 const ATTRIBUTE_RETRIES_MS = [0, 100, 400];
+/**
+ * The last moment, after a success's answer, a try to attribute it may
+ * start: with Deno KV's 10 s for a locked file, every try has ended within
+ * 15 s (what reconciliation counts on: `_recover.ts`).
+ */
+export const ATTRIBUTE_TRIES_WITHIN_MS = 5_000;
 
 /**
  * The owner of the ids of successes answered without an `Idempotency-Key`,
@@ -96,8 +125,10 @@ export function keyless(scope: string): string {
  * Attributes a success's id (if the route's answers have one) to the key
  * `scoped` (or {@linkcode keyless}), asking the store again after 100 and
  * 400 ms if it fails (an unattributed id could be taken by a dead holder's
- * reconciliation); if another key has it, or the store still fails, the
- * access log says so. The caller gets the answer either way.
+ * reconciliation), as long as a try can start within
+ * {@linkcode ATTRIBUTE_TRIES_WITHIN_MS}; if another key has it, or the
+ * store still fails, the access log says so. The caller gets the answer
+ * either way.
  *
  * @param c The request's context.
  * @param deps The app's store and key space.
@@ -107,7 +138,7 @@ export function keyless(scope: string): string {
  */
 export async function attributeAnswer(
   c: Context<ServerEnv>,
-  deps: Pick<Deps, "store" | "scope">,
+  deps: Pick<Deps, "store" | "scope" | "clock">,
   route: Route,
   scoped: string,
   result: Answer,
@@ -117,7 +148,11 @@ export async function attributeAnswer(
     : undefined;
   if (id === undefined) return;
   let ours: boolean | undefined;
+  const start = { clock: deps.clock(), monotonic: performance.now() };
+  const elapsed = () => Math.max(deps.clock() - start.clock, performance.now() - start.monotonic);
   for (const wait of ATTRIBUTE_RETRIES_MS) {
+    // A try starts only in the first seconds (on either clock): reconciliation counts on it.
+    if (elapsed() + wait > ATTRIBUTE_TRIES_WITHIN_MS) break;
     if (wait) await sleep(wait, undefined);
     ours = await attribute(deps, scoped, route.endpoint, id).catch(() => undefined);
     if (ours !== undefined) break;
@@ -127,7 +162,7 @@ export async function attributeAnswer(
       "warning",
       ours === false
         ? "this success's investment was already given to an Idempotency-Key by a reconciliation"
-        : "this success's investment could not be attributed to its Idempotency-Key (or to none): the store failed three times; a dead holder's reconciliation of the same plan and amount could take it",
+        : "this success's investment could not be attributed to its Idempotency-Key (or to none): the store failed (three tries, or no time for more); a dead holder's reconciliation of the same plan and amount could take it",
     );
   }
 }

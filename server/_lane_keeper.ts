@@ -35,6 +35,9 @@
 
 import type { NonceLaneStore } from "./nonce_lanes.ts";
 
+/** How far `now` may move against the monotonic clock before it is corrected again. */
+const CLOCK_STEP_MS = 1_000;
+
 /** The lane is used until this long before its lease would run out. */
 export const NONCE_LANE_GUARD_MS = 2_000;
 
@@ -50,9 +53,12 @@ export interface LaneKeeperOptions {
   /** The clock, in Unix milliseconds: WhiteBIT's as the app's client corrects it. */
   now: () => number;
   /**
-   * Corrects `now` (reads WhiteBIT's time) before a lane is taken (at most
-   * once a lease), so that the leases of instances whose host clocks
-   * differ are judged on one clock; a failure leaves `now` as it was.
+   * Corrects `now` (reads WhiteBIT's time; rejects if it cannot), so that
+   * the leases of instances whose host clocks differ are judged on one
+   * clock: before a lane is taken or renewed, if `now` was never corrected,
+   * was corrected a lease ago or more, or moved against the monotonic clock
+   * since (a host clock stepped). A lane is never taken on a clock that
+   * could not be corrected.
    */
   correct?: () => Promise<unknown>;
   /** A monotonic clock, in milliseconds. Default `performance.now`. */
@@ -76,8 +82,8 @@ export class LaneKeeper {
   #busy: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  /** When `now` was last corrected, on the monotonic clock. */
-  #correctedAt = -Infinity;
+  /** When `now` was last corrected: on it, and on the monotonic clock. */
+  #corrected: { at: number; monotonic: number } | undefined;
 
   /** @param options The store, the key, the count, the lease, this instance and the clock. */
   constructor(options: LaneKeeperOptions) {
@@ -136,8 +142,9 @@ export class LaneKeeper {
     const held = this.#held;
     this.#held = undefined;
     if (held) {
-      const { store, scope, holder, now } = this.#options;
-      await store.release({ scope: await scope, holder, index: held.index, now: now() });
+      const { store, scope, holder } = this.#options;
+      const now = await this.#correctedNow().catch(() => this.#options.now());
+      await store.release({ scope: await scope, holder, index: held.index, now });
     }
   }
 
@@ -163,20 +170,41 @@ export class LaneKeeper {
   // it up (`holds` is false once closed, so nothing is signed with it meanwhile).
   async #acquire(): Promise<void> {
     if (this.#closed || (this.#held && this.holds(this.#held.index))) return;
-    const { store, scope, holder, count, leaseMs, correct, now } = this.#options;
-    if (correct && this.#monotonic() - this.#correctedAt >= leaseMs) {
-      this.#correctedAt = this.#monotonic();
-      await correct().catch(() => {});
-    }
+    const { store, scope, holder, count, leaseMs } = this.#options;
+    const now = await this.#correctedNow();
     const lease = this.#asked();
-    const index = await store.acquire({ scope: await scope, holder, count, leaseMs, now: now() });
+    const index = await store.acquire({ scope: await scope, holder, count, leaseMs, now });
     this.#held = index === undefined ? undefined : lease(index);
+  }
+
+  /** `now`, corrected first when it must be (see {@linkcode LaneKeeperOptions.correct}). */
+  async #correctedNow(): Promise<number> {
+    const { correct, now, leaseMs } = this.#options;
+    const last = this.#corrected;
+    const since = last && this.#monotonic() - last.monotonic;
+    if (
+      correct &&
+      (!last || since! >= leaseMs || Math.abs(now() - last.at - since!) > CLOCK_STEP_MS)
+    ) {
+      try {
+        await correct();
+      } catch (error) {
+        throw new Error(
+          `WhiteBIT's time could not be read, so no lane's lease can be judged (${
+            error instanceof Error ? error.message : String(error)
+          }).`,
+        );
+      }
+      this.#corrected = { at: now(), monotonic: this.#monotonic() };
+    }
+    return now();
   }
 
   async #renew(): Promise<void> {
     const held = this.#held;
     if (!held || this.#closed) return;
-    const { store, scope, holder, count, leaseMs, now } = this.#options;
+    const { store, scope, holder, count, leaseMs } = this.#options;
+    const now = await this.#correctedNow();
     const lease = this.#asked();
     const renewed = await store.renew({
       scope: await scope,
@@ -184,7 +212,7 @@ export class LaneKeeper {
       count,
       leaseMs,
       index: held.index,
-      now: now(),
+      now,
     });
     if (this.#held !== held) return;
     // Lost to another holder: never signed with again.

@@ -83,6 +83,20 @@ export function claimEntry(
 }
 
 /**
+ * The record an entry holds, unless it expired by `now` (the store's clock).
+ *
+ * @param current The entry stored for the key.
+ * @param now The store's clock.
+ * @returns The record, or `undefined`.
+ */
+export function recordOf(
+  current: RecordEntry | undefined,
+  now: number,
+): IdempotencyRecord | undefined {
+  return current && current.expires > now ? current.record : undefined;
+}
+
+/**
  * The entry that renews `lease.holder`'s lease of the key from `lease.now`
  * (else the store's clock): its end moves to `leaseMs` from then, its
  * attempt time to then if that is earlier (never later: the search must

@@ -42,7 +42,14 @@ import { sleep } from "../client/_transport.ts";
 import type { IdempotencyLease } from "./idempotency.ts";
 import { type Answer, problemResponse, send, type ServerEnv } from "./_answer.ts";
 import { type Call, callOptions, type Deps, run } from "./_call.ts";
-import { attribute, finish, type Held, keep } from "./_held_key.ts";
+import {
+  attribute,
+  ATTRIBUTE_TRIES_WITHIN_MS,
+  attributedTo,
+  finish,
+  type Held,
+  keep,
+} from "./_held_key.ts";
 import type { NonceWindowHealer } from "./_nonce_window.ts";
 import { problem } from "./_problem.ts";
 import type { Made, Route } from "./_routes.ts";
@@ -50,10 +57,10 @@ import { lastRun, NONCE_WINDOW_MS } from "./_send_window.ts";
 
 /**
  * How long after its answer came back a success is attributed to its key
- * (or to none): the store's write, which Deno KV retries for up to 10 s
- * when its file is locked, and the server's own retries.
+ * (or to none): its last try starts within `ATTRIBUTE_TRIES_WITHIN_MS`,
+ * and a Deno KV write gives up after 10 s of a locked file.
  */
-const ATTRIBUTED_WITHIN_MS = 15_000;
+const ATTRIBUTED_WITHIN_MS = ATTRIBUTE_TRIES_WITHIN_MS + 10_000;
 
 /**
  * Reconciles the call of a holder whose lease ran out, for the request
@@ -94,10 +101,14 @@ export async function reconcile(
     const unsettled = (item: Made) => unsettledFor(item, deps.clock(), sender.client.timeoutMs);
     for (const item of made) {
       if (item.at !== undefined && item.at > until) continue; // made after the holder's last moment
+      const ours = item.id === undefined
+        ? undefined
+        : await attributedTo(deps, held.scoped, route.endpoint, item.id);
+      if (ours === false) continue; // already another key's answer, or no key's
       // Made so recently that another request's answer with it may be on its way: wait for it.
-      const wait = unsettled(item);
+      const wait = ours ? 0 : unsettled(item);
       if (wait > 0 && wait <= deps.maxWaitMs) await sleep(wait, options.waitSignal);
-      if (unsettled(item) > 0) {
+      if (!ours && unsettled(item) > 0) {
         const why =
           `WhiteBIT made something that matches it too recently: another request's answer with it may still be on its way for ${
             Math.ceil(unsettled(item) / 1000)

@@ -28,6 +28,7 @@ import {
   type LaneEntry,
   pickLane,
   type RecordEntry,
+  recordOf,
   renewEntry,
 } from "./_records.ts";
 
@@ -229,6 +230,28 @@ export class DenoKvIdempotencyStore implements IdempotencyStore {
       const result = await this.#kv.atomic().check(current).delete(kvKey).commit();
       return result.ok ? { value: true } : undefined;
     });
+  }
+
+  /**
+   * Reads a key's record (see {@linkcode IdempotencyStore.get}).
+   *
+   * @example
+   * ```ts
+   * import { DenoKvIdempotencyStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * using kv = await Deno.openKv(":memory:");
+   * const store = new DenoKvIdempotencyStore(kv);
+   * await store.claim("k", "f", 60_000);
+   * strictEqual((await store.get("k"))?.fingerprint, "f");
+   * ```
+   *
+   * @param key The key.
+   * @returns Its record, unless there is none or it expired.
+   */
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    const current = await this.#kv.get<RecordEntry>([...this.#prefix, key]);
+    return recordOf(current.value ?? undefined, this.#now());
   }
 
   /**

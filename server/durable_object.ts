@@ -43,6 +43,7 @@ import {
   type LaneEntry,
   pickLane,
   type RecordEntry,
+  recordOf,
   renewEntry,
 } from "./_records.ts";
 
@@ -127,6 +128,7 @@ type Message =
     holder?: string;
   }
   | { op: "release"; key: string; holder?: string }
+  | { op: "get"; key: string }
   | { op: "renew"; key: string; lease: IdempotencyLeaseRequest }
   | { op: "acquireLane"; request: NonceLaneRequest }
   | { op: "renewLane"; request: NonceLaneRequest & { index: number } }
@@ -234,6 +236,8 @@ export class IdempotencyDurableObject {
         if (freed) this.#sql("DELETE FROM records WHERE key = ?", message.key);
         return freed;
       }
+      case "get":
+        return recordOf(this.#record(message.key), now) ?? null;
       case "renew": {
         const entry = renewEntry(this.#record(message.key), message.lease, now);
         if (entry) this.#write(message.key, entry);
@@ -456,6 +460,25 @@ export class DurableObjectIdempotencyStore implements IdempotencyStore {
    */
   async renew(key: string, lease: IdempotencyLeaseRequest): Promise<boolean> {
     return await ask(this.#namespace, key, { op: "renew", key, lease }) === true;
+  }
+
+  /**
+   * Reads a key's record (see {@linkcode IdempotencyStore.get}).
+   *
+   * @example
+   * ```ts
+   * import { DurableObjectIdempotencyStore } from "@lending/whitebit/server";
+   *
+   * const get: DurableObjectIdempotencyStore["get"] = DurableObjectIdempotencyStore.prototype.get;
+   * ```
+   *
+   * @param key The scoped idempotency key.
+   * @returns Its record, unless there is none or it expired.
+   */
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    return (await ask(this.#namespace, key, { op: "get", key }) ?? undefined) as
+      | IdempotencyRecord
+      | undefined;
   }
 }
 

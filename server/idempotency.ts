@@ -218,6 +218,13 @@ export interface IdempotencyStore {
    * @returns `false` if the holder no longer holds the key: nothing changed.
    */
   renew?(key: string, lease: IdempotencyLeaseRequest): Promise<boolean>;
+  /**
+   * The record of `key`, unless there is none or it expired; changes
+   * nothing. Reconciliation reads with it whether an investment it found
+   * is already another request's answer. Optional: without it, a recent
+   * one is waited for (up to `maxWaitMs`) or answered 503, outcome unknown.
+   */
+  get?(key: string): Promise<IdempotencyRecord | undefined>;
 }
 
 /**

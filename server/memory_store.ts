@@ -16,7 +16,14 @@
  */
 
 import { mustBe } from "../client/_validate.ts";
-import { claimEntry, completeEntry, holds, type RecordEntry, renewEntry } from "./_records.ts";
+import {
+  claimEntry,
+  completeEntry,
+  holds,
+  type RecordEntry,
+  recordOf,
+  renewEntry,
+} from "./_records.ts";
 import {
   type IdempotencyLeaseRequest,
   type IdempotencyRecord,
@@ -216,6 +223,27 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const entry = renewEntry(this.#records.get(key), lease, this.#now());
     if (entry) this.#records.set(key, entry);
     return Promise.resolve(entry !== undefined);
+  }
+
+  /**
+   * Reads a key's record (see {@linkcode IdempotencyStore.get}).
+   *
+   * @example
+   * ```ts
+   * import { MemoryIdempotencyStore } from "@lending/whitebit/server";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const store = new MemoryIdempotencyStore();
+   * await store.claim("k", "f", 1000);
+   * strictEqual((await store.get("k"))?.fingerprint, "f");
+   * strictEqual(await store.get("other"), undefined);
+   * ```
+   *
+   * @param key The key.
+   * @returns Its record, unless there is none or it expired.
+   */
+  get(key: string): Promise<IdempotencyRecord | undefined> {
+    return Promise.resolve(recordOf(this.#records.get(key), this.#now()));
   }
 
   #set(key: string, entry: RecordEntry): void {

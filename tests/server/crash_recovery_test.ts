@@ -323,6 +323,25 @@ Deno.test("createApp refuses a lease too short to send in, or longer than a key 
 });
 
 for (const [name, open] of STORES) {
+  Deno.test(`${name}: get() reads a record and changes nothing; an expired one is gone`, async () => {
+    const clock = { now: 1_000 };
+    await using stores = await open(() => clock.now);
+    const { store } = stores;
+    strictEqual(await store.get!("k"), undefined);
+    await store.claim("k", "owner", 5_000);
+    strictEqual((await store.get!("k"))?.fingerprint, "owner");
+    strictEqual((await store.get!("k"))?.state, "in_flight");
+    strictEqual(
+      (await store.claim("k", "other", 5_000))?.fingerprint,
+      "owner",
+      "still the owner's",
+    );
+    clock.now += 5_000;
+    strictEqual(await store.get!("k"), undefined, "expired");
+  });
+}
+
+for (const [name, open] of STORES) {
   Deno.test(`${name}: flex calls whose holder died: an invest found by its history row, a withdrawal carried out once, auto-invest found as set`, async () => {
     const clock = { now: halfSecond() };
     await using stores = await open(() => clock.now);

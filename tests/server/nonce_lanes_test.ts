@@ -99,6 +99,24 @@ const LANE_STORES: [string, OpenLanes][] = [
 ];
 
 for (const [name, open] of LANE_STORES) {
+  Deno.test(`${name}: leases are stamped and judged on the asker's now, not the store's clock`, async () => {
+    await using lanes = await open(() => 0); // the store's own clock says the epoch
+    const ask = { scope: "k", count: 1, leaseMs: LEASE_MS };
+    strictEqual(await lanes.acquire({ ...ask, holder: "a", now: T0 }), 0);
+    const b = { ...ask, holder: "b" };
+    strictEqual(await lanes.acquire({ ...b, now: T0 + LEASE_MS + 5_999 }), undefined);
+    strictEqual(await lanes.acquire({ ...b, now: T0 + LEASE_MS + 6_000 }), 0);
+    strictEqual(await lanes.renew({ ...b, index: 0, now: T0 + LEASE_MS + 7_000 }), true);
+    await lanes.release({ scope: "k", holder: "b", index: 0, now: T0 + LEASE_MS + 8_000 });
+    strictEqual(
+      await lanes.acquire({ ...ask, holder: "c", now: T0 + LEASE_MS + 13_999 }),
+      undefined,
+    );
+    strictEqual(await lanes.acquire({ ...ask, holder: "c", now: T0 + LEASE_MS + 14_000 }), 0);
+  });
+}
+
+for (const [name, open] of LANE_STORES) {
   Deno.test(`${name}: two lanes, three instances: each signs only in its lane; the third sends nothing`, async () => {
     await using f = await fleet(open, 2);
     const [a, b, c] = [f.instance(), f.instance(), f.instance()];

@@ -97,7 +97,12 @@ export async function attributedTo(
 ): Promise<boolean | undefined> {
   const { store } = deps;
   const key = attributionKey(await deps.scope, endpoint, id);
-  const existing = await store.get?.(key).catch(() => undefined);
+  let existing;
+  try {
+    existing = await store.get?.(key);
+  } catch {
+    return undefined; // a store that cannot read: unknown
+  }
   return existing && existing.fingerprint === `answer of ${scoped}`;
 }
 
@@ -240,7 +245,8 @@ export async function release(
   scoped: string,
   holder: string,
 ): Promise<void> {
-  const freed = await store.release(scoped, holder).catch(() => {
+  // Through a promise: a store that throws at once fails like one that rejects.
+  const freed = await Promise.resolve().then(() => store.release(scoped, holder)).catch(() => {
     c.set("warning", "idempotency key not released: it stays in flight until it is reconciled");
     return true;
   });

@@ -102,7 +102,7 @@ export async function idempotent(
   const window = new SendWindow({
     leaseMs,
     since,
-    renewLease: (now) => store.renew?.(scoped, { ...lease, now }) ?? Promise.resolve(false),
+    renewLease: async (now) => (await store.renew?.(scoped, { ...lease, now })) ?? false,
   });
   let existing;
   try {

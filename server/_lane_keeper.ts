@@ -143,7 +143,9 @@ export class LaneKeeper {
     this.#held = undefined;
     if (held) {
       const { store, scope, holder } = this.#options;
-      const now = await this.#correctedNow().catch(() => this.#options.now());
+      // WhiteBIT's time unread: the later of the clock and the last correction carried forward on
+      // the monotonic clock (a release dated too early would free the lane too soon).
+      const now = await this.#correctedNow().catch(() => this.#carriedNow());
       await store.release({ scope: await scope, holder, index: held.index, now });
     }
   }
@@ -175,6 +177,13 @@ export class LaneKeeper {
     const lease = this.#asked();
     const index = await store.acquire({ scope: await scope, holder, count, leaseMs, now });
     this.#held = index === undefined ? undefined : lease(index);
+  }
+
+  /** `now`, or the last correction carried forward on the monotonic clock if that is later. */
+  #carriedNow(): number {
+    const last = this.#corrected;
+    const now = this.#options.now();
+    return last ? Math.max(now, last.at + this.#monotonic() - last.monotonic) : now;
   }
 
   /** `now`, corrected first when it must be (see {@linkcode LaneKeeperOptions.correct}). */

@@ -105,9 +105,14 @@ export async function reconcile(
         ? undefined
         : await attributedTo(deps, held.scoped, route.endpoint, item.id);
       if (ours === false) continue; // already another key's answer, or no key's
-      // Made so recently that another request's answer with it may be on its way: wait for it.
-      const wait = ours ? 0 : unsettled(item);
-      if (wait > 0 && wait <= deps.maxWaitMs) await sleep(wait, options.waitSignal);
+      // Made so recently that another request's answer with it may be on its way: wait for it,
+      // again if the clock was corrected meanwhile, within maxWaitMs.
+      const deadline = performance.now() + deps.maxWaitMs;
+      for (let wait = unsettled(item); !ours && wait > 0;) {
+        if (performance.now() + wait > deadline) break;
+        await sleep(wait, options.waitSignal);
+        wait = unsettled(item);
+      }
       if (!ours && unsettled(item) > 0) {
         const why =
           `WhiteBIT made something that matches it too recently: another request's answer with it may still be on its way for ${

@@ -106,3 +106,35 @@ Deno.test("review3: an investment made too recently to tell whose it is leaves t
   await at.other.open();
   await at.finish();
 });
+
+Deno.test("review3: a taker whose clock is corrected back while it waits for an investment to settle waits again, within maxWaitMs: the dead holder's investment is found, not 503", async () => {
+  // WhiteBIT's clock runs in real time from the half second; `base` jumps it forward.
+  const start = performance.now();
+  const world = {
+    base: halfSecond(),
+    get now() {
+      return this.base + performance.now() - start;
+    },
+  };
+  const leaseMs = 20_000; // the shortest: its end comes before the holder's investment settles
+  const { sandbox, instance } = leaseFleet(world, { timeoutMs: 1_000, leaseMs });
+  const store = new MemoryIdempotencyStore({ now: () => world.now });
+  const dies = holding(1, "after"); // WhiteBIT invests; the answer never comes back
+  const first = instance(store, { wrap: dies.wrap }).invest(BODY, KEY);
+  await dies.held;
+  const { id } = sandbox.investments[0];
+  world.base += leaseMs; // the lease has run out; the investment settles about 1.5 s later
+  let step = 0;
+  const taker = instance(store, { host: () => world.now - step });
+  const retry = taker.invest(BODY, KEY);
+  // While it waits, its clock is corrected 300 ms back (another request's time read).
+  setTimeout(() => step = 300, 200);
+  const answer = await retry;
+  const body = await answer.json();
+  strictEqual(answer.status, 201, JSON.stringify(body));
+  strictEqual(answer.headers.get("idempotent-reconciled"), "found");
+  strictEqual(body.id, id);
+  strictEqual(sandbox.investments.length, 1);
+  dies.open();
+  await (await first).body?.cancel();
+});

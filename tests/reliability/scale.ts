@@ -5,13 +5,15 @@
 // go round-robin over the instances, a quarter of them also sent again at
 // once to another instance, some again later. A third of the way in, one
 // instance is killed with SIGKILL mid-call and started again. Every key is
-// sent until it has an answer; afterwards WhiteBIT's ledger (the sandbox's)
+// sent until it has an answer (a 409, or a 503 saying the dead holder's call
+// cannot be reconciled yet, is sent again with the same key, as the README
+// says); afterwards WhiteBIT's ledger (the sandbox's)
 // must equal the answers: one investment per key, none answered for two keys,
 // none unanswered, and no request refused for its nonce.
 
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { WhiteBitSandbox } from "../../testing.ts";
-import { PATHS, PLAN, startServe, tempDir, TOKENS } from "../_fixtures.ts";
+import { PATHS, PLAN, startServe, tempDir, TOKENS, typeOf } from "../_fixtures.ts";
 import { seededRandom } from "../_prng.ts";
 
 const INSTANCES = 6;
@@ -29,6 +31,8 @@ interface Tally {
   replayed: number;
   conflicts: number;
   notExecuted: number;
+  /** 503 `idempotency-reconciliation-failed` (outcome unknown): sent again with the same key. */
+  reconcileLater: number;
   connectionErrors: number;
   reconciledFound: number;
   reconciledNotFound: number;
@@ -69,6 +73,7 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
     replayed: 0,
     conflicts: 0,
     notExecuted: 0,
+    reconcileLater: 0,
     connectionErrors: 0,
     reconciledFound: 0,
     reconciledNotFound: 0,
@@ -118,6 +123,7 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
     }
     if (response.status === 409) tally.conflicts++;
     else if (response.status === 503 && body.outcome === "not_executed") tally.notExecuted++;
+    else if (body.type === typeOf("idempotency-reconciliation-failed")) tally.reconcileLater++;
     else unexpected.push(`${key}: ${response.status} ${body.type} ${body.detail}`);
     return undefined;
   };
@@ -170,7 +176,11 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
   for (const serve of fleet) await serve[Symbol.asyncDispose]();
   await sandbox.settled();
 
-  deepStrictEqual(unexpected, [], "answers other than 201, 409 and not_executed 503");
+  deepStrictEqual(
+    unexpected,
+    [],
+    "answers other than 201, 409, not_executed 503 and reconcile-later 503",
+  );
   strictEqual(answers.size, INVESTS, "every key was answered");
   const ids = [...answers.values()];
   strictEqual(new Set(ids).size, INVESTS, "no investment answered for two keys");
@@ -212,6 +222,7 @@ Deno.test(`scale: ${INSTANCES} instances on one key (leased lanes, one Deno KV f
       } s: ${tally.sent} requests; ${tally.created} created, ` +
       `${tally.reconciledFound} reconciled found + ${tally.reconciledNotFound} reconciled not found, ` +
       `${tally.replayed} replays, ${tally.conflicts} × 409, ${tally.notExecuted} × 503 not_executed, ` +
+      `${tally.reconcileLater} × 503 reconcile later, ` +
       `${tally.connectionErrors} connection errors; ledger ${ledger.length} = ${tally.created} ` +
       `created + ${reconciled} reconciled + ${keptByTheKilled} answered only by a replay of what ` +
       `the killed instance kept; 0 duplicates; ` +

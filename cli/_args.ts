@@ -211,3 +211,29 @@ export function wholeNumber(flags: Flags, name: string): number | undefined {
   }
   return Number(value);
 }
+
+/** The paging flags of every list command: `--limit`, `--offset` and `--all`. */
+export const PAGING_OPTIONS: Readonly<Record<string, Option>> = {
+  limit: { type: "string" },
+  offset: { type: "string" },
+  all: { type: "boolean" },
+};
+
+/**
+ * `--limit` and `--offset`; the client checks their range.
+ *
+ * @example
+ * ```ts
+ * import { paging } from "./_args.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(paging({ limit: "10" }), { limit: 10, offset: undefined });
+ * ```
+ *
+ * @param flags The flags given.
+ * @returns The page asked for.
+ * @throws {UsageError} If either is not a whole number.
+ */
+export function paging(flags: Flags): { limit?: number; offset?: number } {
+  return { limit: wholeNumber(flags, "limit"), offset: wholeNumber(flags, "offset") };
+}

@@ -23,7 +23,7 @@
 
 import { INVESTMENT_STATUS, PLAN_STATUS, type WhiteBitClient } from "../mod.ts";
 import { assertDecimalAmount, assertIdentifier } from "../client/_validate.ts";
-import { type Flags, type Option, required, text, wholeNumber } from "./_args.ts";
+import { type Flags, type Option, paging, PAGING_OPTIONS, required, text } from "./_args.ts";
 import type { Decision } from "./_confirm.ts";
 import { UsageError } from "./_errors.ts";
 import {
@@ -76,12 +76,6 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, Option>> = {
   "credentials-file": { type: "string" },
   version: { type: "boolean" },
   help: { type: "boolean", short: "h" },
-};
-
-const PAGING_OPTIONS: Readonly<Record<string, Option>> = {
-  limit: { type: "string" },
-  offset: { type: "string" },
-  all: { type: "boolean" },
 };
 
 /**
@@ -270,11 +264,6 @@ there is no such investment: the attempt did not invest. Exit 11: still unknown.
     run: reconcile,
   },
 };
-
-/** `--limit` and `--offset`; the client checks their range. */
-function paging(flags: Flags): { limit?: number; offset?: number } {
-  return { limit: wholeNumber(flags, "limit"), offset: wholeNumber(flags, "offset") };
-}
 
 /** `--status`: a word or WhiteBIT's number. */
 function investmentStatus(value: string | boolean | undefined): 1 | 2 | undefined {

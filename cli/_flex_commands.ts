@@ -27,7 +27,15 @@ import {
 } from "../client/flex/mod.ts";
 import { FLEX_ENDPOINTS } from "../client/flex/_endpoints.ts";
 import { assertDecimalAmount, assertIdentifier } from "../client/_validate.ts";
-import { type Flags, type Option, required, text, wholeNumber } from "./_args.ts";
+import {
+  type Flags,
+  type Option,
+  paging,
+  PAGING_OPTIONS,
+  required,
+  text,
+  wholeNumber,
+} from "./_args.ts";
 import type { Command } from "./_commands.ts";
 import type { Decision } from "./_confirm.ts";
 import { UnresolvedError, UsageError } from "./_errors.ts";
@@ -37,11 +45,6 @@ import { readFileOrStdin } from "./_input.ts";
 import { collect, type Output, printList } from "./_output.ts";
 import { attemptTime, savedFailure } from "./_reconcile.ts";
 
-const PAGING: Readonly<Record<string, Option>> = {
-  limit: { type: "string" },
-  offset: { type: "string" },
-  all: { type: "boolean" },
-};
 const PAGING_USAGE = `  --limit <n>         records per page, 1 to 100
   --offset <n>        records to skip, 0 to 10000 (default 0)
   --all               every page from --offset on (JSON: an array)`;
@@ -105,7 +108,7 @@ ${PAGING_USAGE}`,
       plan: { type: "string" },
       investment: { type: "string" },
       status: { type: "string" },
-      ...PAGING,
+      ...PAGING_OPTIONS,
     },
     async run(client, flags, out) {
       const params = {
@@ -129,7 +132,7 @@ ${FILTERS_USAGE}
   --action-types <list>  such as 1,6 or invest,open: 1 invest, 2 reinvest,
                       3 withdraw, 4 daily earning, 5 close, 6 open
 ${PAGING_USAGE}`,
-    options: { ...FILTERS, "action-types": { type: "string" }, ...PAGING },
+    options: { ...FILTERS, "action-types": { type: "string" }, ...PAGING_OPTIONS },
     async run(client, flags, out) {
       const params = { ...filters(flags), actionTypes: actionTypes(flags), ...paging(flags) };
       const list = flags.all
@@ -144,7 +147,7 @@ ${PAGING_USAGE}`,
 
 ${FILTERS_USAGE}
 ${PAGING_USAGE}`,
-    options: { ...FILTERS, ...PAGING },
+    options: { ...FILTERS, ...PAGING_OPTIONS },
     async run(client, flags, out) {
       const params = { ...filters(flags), ...paging(flags) };
       const list = flags.all
@@ -307,10 +310,6 @@ function enabled(flags: Flags): boolean {
   const value = bool(flags, "enabled");
   if (value === undefined) throw new UsageError("Missing --enabled <true|false>");
   return value;
-}
-
-function paging(flags: Flags): { limit?: number; offset?: number } {
-  return { limit: wholeNumber(flags, "limit"), offset: wholeNumber(flags, "offset") };
 }
 
 /** Unix seconds: up to 10 digits (a millisecond time is refused by the client). */

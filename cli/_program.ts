@@ -22,10 +22,10 @@ import denoJson from "../deno.json" with { type: "json" };
  * import { PROGRAM } from "./_program.ts";
  * import { ok } from "node:assert/strict";
  *
- * ok(PROGRAM.endsWith("jsr:@lending/whitebit/cli"));
+ * ok(PROGRAM.endsWith("@lending/whitebit/cli")); // the package's CLI entry, as published
  * ```
  */
-export const PROGRAM = "deno run --allow-net --allow-env jsr:@lending/whitebit/cli";
+export const PROGRAM = `deno run --allow-net --allow-env jsr:${denoJson.name}/cli`;
 
 /**
  * The package and its version, from deno.json.

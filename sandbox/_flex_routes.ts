@@ -94,12 +94,12 @@ function page<T>(
   return { data: records.slice(offset, offset + limit), limit, offset };
 }
 
-/** The history filters both history endpoints take, checked into `errors`. */
-function readHistoryFilter(
-  { apiKey, params }: Authenticated,
+/** `plan` and `investment`, as filters: each must name one that exists (the account's, for a position). */
+function checkPosition(
+  { apiKey, params }: Pick<Authenticated, "apiKey" | "params">,
   flex: FlexLedger,
   errors: FieldErrors,
-) {
+): void {
   checkId(params, "plan", "plan", (id) => flex.plan(id) !== undefined, errors);
   checkId(
     params,
@@ -108,6 +108,15 @@ function readHistoryFilter(
     (id) => flex.investments(apiKey, { investment: id }).length > 0,
     errors,
   );
+}
+
+/** The history filters both history endpoints take, checked into `errors`. */
+function readHistoryFilter(
+  { apiKey, params }: Authenticated,
+  flex: FlexLedger,
+  errors: FieldErrors,
+) {
+  checkPosition({ apiKey, params }, flex, errors);
   checkId(
     params,
     "transaction",
@@ -193,14 +202,7 @@ const investments: FlexEndpoint = ({ apiKey, params }, flex) => {
   if (!isAbsent(params.ticker) && typeof params.ticker !== "string") {
     errors.ticker = [MESSAGES.invalid("ticker")];
   }
-  checkId(params, "plan", "plan", (id) => flex.plan(id) !== undefined, errors);
-  checkId(
-    params,
-    "investment",
-    "investment",
-    (id) => flex.investments(apiKey, { investment: id }).length > 0,
-    errors,
-  );
+  checkPosition({ apiKey, params }, flex, errors);
   const status = isAbsent(params.investmentStatus) ? undefined : integerOf(params.investmentStatus);
   if (!isAbsent(params.investmentStatus) && (status === undefined || status < 0 || status > 1)) {
     errors.investmentStatus = [MESSAGES.invalid("investment status")];

@@ -69,13 +69,17 @@ export async function attribute(
   endpoint: string,
   id: string,
 ): Promise<boolean> {
-  const owner = `answer of ${scoped}`;
   const existing = await deps.store.claim(
     attributionKey(await deps.scope, endpoint, id),
-    owner,
+    answerOf(scoped),
     ATTRIBUTION_TTL_MS,
   );
-  return existing === undefined || existing.fingerprint === owner;
+  return existing === undefined || existing.fingerprint === answerOf(scoped);
+}
+
+/** What an attribution record holds: the answer of which key (or of none). */
+function answerOf(scoped: string): string {
+  return `answer of ${scoped}`;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function attributedTo(
   } catch {
     return undefined; // a store that cannot read: unknown
   }
-  return existing && existing.fingerprint === `answer of ${scoped}`;
+  return existing && existing.fingerprint === answerOf(scoped);
 }
 
 /** Before each try to attribute a success: the store may fail for a moment. */

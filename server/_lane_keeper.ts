@@ -190,10 +190,10 @@ export class LaneKeeper {
   async #correctedNow(): Promise<number> {
     const { correct, now, leaseMs } = this.#options;
     const last = this.#corrected;
-    const since = last && this.#monotonic() - last.monotonic;
+    const since = last ? this.#monotonic() - last.monotonic : Infinity;
     if (
       correct &&
-      (!last || since! >= leaseMs || Math.abs(now() - last.at - since!) > CLOCK_STEP_MS)
+      (since >= leaseMs || Math.abs(now() - last!.at - since) > CLOCK_STEP_MS)
     ) {
       try {
         await correct();

@@ -105,20 +105,22 @@ export async function reconcile(
         ? undefined
         : await attributedTo(deps, held.scoped, route.endpoint, item.id);
       if (ours === false) continue; // already another key's answer, or no key's
-      // Made so recently that another request's answer with it may be on its way: wait for it,
-      // again if the clock was corrected meanwhile, within maxWaitMs.
-      const deadline = performance.now() + deps.maxWaitMs;
-      for (let wait = unsettled(item); !ours && wait > 0;) {
-        if (performance.now() + wait > deadline) break;
-        await sleep(wait, options.waitSignal);
-        wait = unsettled(item);
-      }
-      if (!ours && unsettled(item) > 0) {
-        const why =
-          `WhiteBIT made something that matches it too recently: another request's answer with it may still be on its way for ${
-            Math.ceil(unsettled(item) / 1000)
-          } s`;
-        return send(c, failed(new Error(why), deps));
+      if (!ours) {
+        // Made so recently that another request's answer with it may be on its way: wait for it,
+        // again if the clock was corrected meanwhile, within maxWaitMs.
+        const deadline = performance.now() + deps.maxWaitMs;
+        let wait = unsettled(item);
+        while (wait > 0 && performance.now() + wait <= deadline) {
+          await sleep(wait, options.waitSignal);
+          wait = unsettled(item);
+        }
+        if (wait > 0) {
+          const why =
+            `WhiteBIT made something that matches it too recently: another request's answer with it may still be on its way for ${
+              Math.ceil(wait / 1000)
+            } s`;
+          return send(c, failed(new Error(why), deps));
+        }
       }
       if (item.id !== undefined && !(await attribute(deps, held.scoped, route.endpoint, item.id))) {
         continue; // another key's answer

@@ -17,6 +17,7 @@ import { WhiteBitClient } from "../client.ts";
 import { WhiteBitError } from "../client/errors.ts";
 import type { FetchLike, WhiteBitClientOptions } from "../client/options.ts";
 import { RateLimiter } from "../client/rate_limiter.ts";
+import { SETTING_NAMES } from "../server/_settings.ts";
 import {
   type AccessLogEntry,
   createApp,
@@ -405,18 +406,6 @@ export const STORES: [
 ];
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
-/** The settings `server.ts` reads. */
-export const SETTINGS = [
-  "WHITEBIT_API_KEY",
-  "WHITEBIT_API_SECRET",
-  "WHITEBIT_BASE_URL",
-  "WHITEBIT_NONCE_LANE",
-  "WHITEBIT_NONCE_LANE_LEASE_MS",
-  "LENDING_API_TOKENS",
-  "LENDING_CORS_ORIGINS",
-  "LENDING_IDEMPOTENCY_LEASE_MS",
-  "LENDING_DENO_KV",
-];
 
 /** How {@linkcode startServe} runs the server. */
 export interface ServeOptions {
@@ -440,8 +429,8 @@ export async function startServe(
   const options = Array.isArray(allowEnvOrOptions)
     ? { allowEnv: allowEnvOrOptions }
     : allowEnvOrOptions;
-  const allowEnv = options.allowEnv ?? SETTINGS;
-  const blank = Object.fromEntries(SETTINGS.map((name) => [name, ""]));
+  const allowEnv = options.allowEnv ?? [...SETTING_NAMES];
+  const blank = Object.fromEntries(SETTING_NAMES.map((name) => [name, ""]));
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "serve",
